@@ -1,0 +1,553 @@
+"""Extract stage: harm claims from report units, every field with the words it was read from.
+
+The reading follows docs/codebook.md and docs/annotation.md, in this order for each unit:
+
+1. lexicon hits (casualty words, victims, actors, means, targets), quantities, dates and places;
+2. each quantity gets a role (killed / injured / casualties / displaced) from the casualty word
+   next to it ("12 civilians were killed", "kills 15 soldiers", "the death toll rises to 33");
+   quantities after "including" are subcounts (women, children);
+3. the unit is cut into clauses at "and", commas, "while"…; a clause naming a new place starts a new
+   claim (one attack on several places is one claim per place; a joint count stays on the first);
+4. a clause group is a claim when it counts victims, or names an attack (means or attack word) on
+   a place or a civilian object. Actors inside a victim phrase ("members of the regime forces",
+   "losses in IS") are victims, not perpetrators.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .. import geo
+from ..model import Claim, Count, DateRef, Document, Mention, Place, Unit
+from ..segment import segment
+from ..textnorm import normfold
+from . import lexicon as lexmod
+from .dates import DateHit, DateReader
+from .lexicon import Hit, Lexicon
+from .numbers import NumberReader, Quantity
+
+_ROLE_OF = {"killed_after": "killed", "killed_before": "killed", "injured_after": "injured",
+            "injured_before": "injured", "casualties_after": "casualties", "casualties_before": "casualties",
+            "displaced_after": "displaced", "displaced_before": "displaced"}
+_NOUNISH = {"victim", "women", "children", "actor", "including"}
+_BREAKERS = {"means", "means_weak", "attack", "target"}
+_BETWEEN_BEFORE = re.compile(r"^[ ,:]*(?:(?:the|of|at least|about|some|a total of|up to|nearly|over|around|"
+                             r"more than|another|other|further|additional|least)[ ]+)*$")
+_CLAUSE = re.compile(r",?[ ]+and[ ]+|,[ ]+|[ ]+while[ ]+|[ ]+amid[ ]+|[ ]+as well as[ ]+|[ ]+after[ ]+|"
+                     r"[ ]+following[ ]+|[ ]+-[ ]+|[ ]+in addition to[ ]+|[ ]+whereas[ ]+|[ ]+besides[ ]+")
+_CHAIN = re.compile(r"^[ ,]*(?:and|,)[ ]*$")
+_HEDGE = re.compile(r"\b(threat(?:en|ens|ened)?|vows?|warns?|will|would|could|may|might|plans? to|intends?|"
+                    r"if|whether|prevent|deter|in order to|calls? for|ready to|able to)\b")
+_PLURAL_CAS = {"martyrs", "casualties", "deaths", "losses", "human losses", "dead", "victims", "fatalities",
+               "bodies", "corpses", "injuries", "wounded", "injured", "killed and wounded", "killed and injured",
+               "dead and wounded", "dead and injured", "martyrs and wounded", "casualties and injuries"}
+_ALWAYS_VICTIM = ("members of", "member of", "fighters of", "soldiers of", "elements of", "personnel of",
+                  "ranks of", "troops of", "officers of", "commanders of", "commander of", "leader of",
+                  "leaders of", "militiamen of", "losses in", "losses of", "losses among", "losses to", "loss in",
+                  "loss of", "casualties of", "casualties in", "casualties among", "prisoners of", "belonging to",
+                  "affiliated to", "affiliated with", "loyal to", "against", "targeted", "targeting", "targets",
+                  "target", "on positions of", "positions of", "headquarters of", "dead of", "killed of",
+                  "among", "on", "at", "attacked", "attack on", "attacks on", "strikes on", "strike on",
+                  "shelling on", "shelling of positions of")
+
+
+@dataclass(slots=True)
+class Counted:
+    q: Quantity
+    role: str | None = None
+    role_hit: Hit | None = None
+    noun_end: int = 0  # end of the victim phrase after the number
+    classes: set[str] = field(default_factory=set)  # civilian / combatant / unknown
+    head: str | None = None  # women / children / civilian ... the first victim noun
+    sub: bool = False  # after "including"
+    ev: tuple[int, int] = (0, 0)
+
+
+@dataclass(slots=True)
+class Clause:
+    start: int
+    end: int
+    places: list[Place]
+    trigger: bool
+
+
+@dataclass(slots=True)
+class Group:
+    start: int
+    end: int
+    places: list[Place]
+    inherit: Group | None = None
+    own_trigger: bool = False
+
+
+class Extractor:
+    """Reads claims out of documents in one language with one conflict pack."""
+
+    def __init__(self, lang: str = "en", pack: str = "syria") -> None:
+        self.lex: Lexicon = lexmod.load(lang, pack)
+        self.gaz = geo.load((pack,))
+        singular = set()
+        for h_cat in ("civilian", "combatant", "unknown"):
+            pass
+        import json
+        from importlib import resources
+
+        with resources.files(f"harmledger.lang.{lang}").joinpath("victims.json").open(encoding="utf-8") as f:
+            vic = json.load(f)
+        for k in ("civilian", "combatant", "unknown", "women", "children"):
+            singular |= {w for w in vic[k] if not w.endswith("s") or w in ("boys",)}
+        singular -= {"people", "police", "personnel", "elderly", "youth", "crew"}
+        self.numbers = NumberReader(self.lex, {normfold(w) for w in singular})
+        self.dates = DateReader(self.lex)
+        self.silence_exact = {normfold(s) for s in self.lex.silence["exact"]}
+        self.silence_prefix = tuple(normfold(s) for s in self.lex.silence["prefixes"])
+        self.lang = lang
+
+    # ------------------------------------------------------------------ documents
+    def extract_document(self, doc: Document, *, from_comment: bool = False) -> list[Claim]:
+        units = segment(doc.text)
+        unit_places = [self.gaz.find(u.text) for u in units]
+        ctx: set[str] = set()
+        for u, ms in zip(units, unit_places, strict=True):
+            for m in ms:
+                for i in m.entries:
+                    e = self.gaz.entries[i]
+                    if e.type == "governorate" and e.admin1:
+                        ctx.add(e.admin1)
+        claims: list[Claim] = []
+        line_date: tuple[int, DateRef] | None = None  # a date that opens a line dates the whole line
+        for u, ms in zip(units, unit_places, strict=True):
+            line_start = doc.text.rfind("\n", 0, u.start) + 1
+            if line_date and line_date[0] != line_start:
+                line_date = None
+            got, lead = self.extract_unit(doc, u, ms, ctx, line_date[1] if line_date else None)
+            if lead is not None and line_date is None and u.start == line_start + (
+                    len(doc.text[line_start:u.start]) - len(doc.text[line_start:u.start].lstrip())):
+                line_date = (line_start, lead)
+            claims += got
+        for c in claims:
+            c.from_comment = from_comment
+        return claims
+
+    # ------------------------------------------------------------------ one unit
+    def extract_unit(self, doc: Document, unit: Unit, place_matches: list[geo.PlaceMatch], ctx: set[str],
+                     default_date: DateRef | None) -> tuple[list[Claim], DateRef | None]:
+        text = unit.text
+        nf = normfold(text)
+        core = nf.strip(" .:!-|")
+        if core in self.silence_exact or core.startswith(self.silence_prefix):
+            return [], None
+        hits = self.lex.hits(nf, text)
+        dates = self.dates.find(nf, text, doc.published)
+        lead = dates[0].ref if dates and dates[0].start <= 2 and dates[0].ref.start else None
+        if not any(h.cat in _ROLE_OF or h.cat in ("means", "means_weak", "attack", "rise") for h in hits):
+            return [], lead
+        actor_spans = [(h.start, h.end) for h in hits if h.cat == "actor"]
+        date_spans = [(d.start, d.end) for d in dates]
+        local_ctx = set(ctx)
+        places: list[Place] = []
+        for m in place_matches:
+            if any(m.start < b and a < m.end for a, b in actor_spans + date_spans):
+                continue
+            places.append(self.gaz.resolve(m, text, local_ctx))
+        for p in places:
+            if p.feature == "governorate" and p.admin1:
+                local_ctx.add(p.admin1)
+        counted = self._count(nf, hits)
+        clauses = self._clauses(nf, hits, counted, places)
+        groups = self._group(clauses)
+        claims: list[Claim] = []
+        for g in groups:
+            c = self._claim(doc, unit, nf, g, hits, counted, dates, default_date)
+            if c is not None:
+                claims.append(c)
+        return claims, lead
+
+    # ------------------------------------------------------------------ counts
+    def _count(self, nf: str, hits: list[Hit]) -> list[Counted]:
+        qs = self.numbers.find(nf)
+        out: list[Counted] = []
+        starts = [q.start for q in qs]
+        for qi, q in enumerate(qs):
+            c = Counted(q, ev=(q.start, q.end))
+            next_q = starts[qi + 1] if qi + 1 < len(starts) else len(nf) + 1
+            in_including = False
+            before = [h for h in hits if h.end <= q.start and q.start - h.end <= 14]
+            bh = None
+            for h in reversed(before):
+                if (h.cat.endswith("_before") or h.cat == "rise") and _BETWEEN_BEFORE.match(nf[h.end:q.start]):
+                    bh = h
+                    break
+            # the victim phrase after the number
+            noun_end = q.end
+            role_hit = None
+            seen_noun = False
+            for h in hits:
+                if h.start < q.end:
+                    continue
+                if h.start - noun_end > 22 and not seen_noun:
+                    break
+                if h.start - q.end > 80:
+                    break
+                gap = nf[noun_end:h.start]
+                if ";" in gap or ". " in gap:
+                    break
+                if h.start >= next_q and not in_including and not (h.cat in _ROLE_OF and seen_noun is False):
+                    # another number starts its own phrase: only a role word right after ours counts
+                    if not (h.cat in _ROLE_OF and h.cat.endswith("_after")):
+                        break
+                if h.cat in _ROLE_OF and h.cat.endswith("_after") and bh is None:
+                    role_hit = h
+                    noun_end = max(noun_end, h.start)
+                    break
+                if h.cat in _NOUNISH:
+                    if h.cat == "including" or in_including:
+                        in_including = True
+                        continue
+                    seen_noun = True
+                    noun_end = max(noun_end, h.end)
+                    if h.cat == "victim":
+                        c.classes.add(h.id)
+                        c.head = c.head or h.id
+                    elif h.cat in ("women", "children"):
+                        c.classes.add("civilian")
+                        c.head = c.head or h.cat
+                    continue
+                if h.cat in _BREAKERS:
+                    if not seen_noun and h.start - q.end < 3:
+                        noun_end = -1  # "five strikes": not people
+                    break
+                if h.cat.endswith("_before") and not h.cat.endswith("_after"):
+                    break
+            if noun_end < 0:
+                continue
+            if bh is not None:
+                if bh.cat == "rise":
+                    role = self._rise_role(nf, hits, bh)
+                    if role is None and role_hit is not None:
+                        role = _ROLE_OF[role_hit.cat]
+                    c.role, c.role_hit = role, bh
+                else:
+                    c.role, c.role_hit = _ROLE_OF[bh.cat], bh
+                c.ev = (bh.start, max(q.end, noun_end))
+            elif role_hit is not None:
+                c.role, c.role_hit = _ROLE_OF[role_hit.cat], role_hit
+                c.ev = (q.start, role_hit.end)
+            c.noun_end = noun_end
+            out.append(c)
+        # chained counts inherit a role ("the death of one civilian and 5 members of ..."), and
+        # counts after "including" are subcounts
+        prev: Counted | None = None
+        main: Counted | None = None  # the count an "including" list belongs to
+        for c in out:
+            if c.role is None and prev is not None and prev.role is not None and \
+                    _CHAIN.match(nf[prev.noun_end:c.q.start]) and c.classes:
+                c.role, c.role_hit = prev.role, prev.role_hit
+                c.ev = (c.q.start, c.noun_end)
+                c.sub = prev.sub
+            if main is not None and c.role in (None, main.role):
+                gap = nf[main.q.end:c.q.start]
+                inc = [h for h in hits if h.cat == "including" and main.q.start < h.start < c.q.start]
+                if (inc or c.sub) and ";" not in gap and ". " not in gap:
+                    c.sub = True
+                    if c.role is None:
+                        c.role, c.role_hit = main.role, main.role_hit
+                        c.ev = (c.q.start, max(c.noun_end, c.q.end))
+            if c.role is not None:
+                prev = c
+                if not c.sub:
+                    main = c
+        return [c for c in out if c.role is not None]
+
+    def _rise_role(self, nf: str, hits: list[Hit], rise: Hit) -> str | None:
+        for h in reversed(hits):
+            if h.end <= rise.start and rise.start - h.end <= 60 and h.cat in _ROLE_OF:
+                return _ROLE_OF[h.cat]
+        return None
+
+    # ------------------------------------------------------------------ clauses and groups
+    def _clauses(self, nf: str, hits: list[Hit], counted: list[Counted], places: list[Place]) -> list[Clause]:
+        cuts = [0]
+        for m in _CLAUSE.finditer(nf):
+            # never cut inside a lexicon phrase or a place name
+            if any(h.start < m.start() < h.end for h in hits) or any(
+                    p.span[0] < m.start() < p.span[1] for p in places):
+                continue
+            cuts.append(m.end())
+        cuts.append(len(nf) + 1)
+        clauses: list[Clause] = []
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            b = min(b, len(nf))
+            ps = [p for p in places if a <= p.span[0] < b]
+            trig = any(a <= h.start < b and (h.cat in _ROLE_OF or h.cat in ("means", "means_weak", "attack"))
+                       for h in hits) or any(a <= c.q.start < b for c in counted)
+            clauses.append(Clause(a, b, ps, trig))
+        return clauses
+
+    def _is_context(self, new: list[Place], old: list[Place]) -> bool:
+        """The new clause's places only widen the old ones ("Tafas, Daraa"; "Kafr Nabl in Idlib")."""
+        best = min(old, key=lambda p: p.precision)
+        for p in new:
+            if p.gazetteer_id == best.gazetteer_id or p.name == best.name:
+                continue
+            if p.precision >= 3 and p.admin1 and p.admin1 == best.admin1 and best.precision < p.precision:
+                continue
+            return False
+        return True
+
+    def _group(self, clauses: list[Clause]) -> list[Group]:
+        groups: list[Group] = []
+        cur: Group | None = None
+        for c in clauses:
+            if cur is None:
+                cur = Group(c.start, c.end, list(c.places), own_trigger=c.trigger)
+                continue
+            if c.places and cur.places and not self._is_context(c.places, cur.places):
+                groups.append(cur)
+                inherit = None if c.trigger else cur
+                while inherit is not None and inherit.inherit is not None and not inherit.own_trigger:
+                    inherit = inherit.inherit
+                cur = Group(c.start, c.end, list(c.places), inherit=inherit, own_trigger=c.trigger)
+            else:
+                cur.end = c.end
+                cur.places += c.places
+                cur.own_trigger = cur.own_trigger or c.trigger
+        if cur is not None:
+            groups.append(cur)
+        return groups
+
+    # ------------------------------------------------------------------ one claim
+    def _claim(self, doc: Document, unit: Unit, nf: str, g: Group, hits: list[Hit], counted: list[Counted],
+               dates: list[DateHit], default_date: DateRef | None) -> Claim | None:
+        text = unit.text
+        off = unit.start
+        gh = [h for h in hits if g.start <= h.start < g.end]
+        cs = [c for c in counted if g.start <= c.q.start < g.end]
+        src_hits = gh
+        if g.inherit is not None:
+            src_hits = gh + [h for h in hits if g.inherit.start <= h.start < g.inherit.end]
+
+        counts: dict[str, Count] = {}
+        classes: set[str] = set()
+        used_roles: set[int] = set()
+        mains = [c for c in cs if not c.sub]
+        i = 0
+        while i < len(mains):
+            c = mains[i]
+            j = i
+            total_min = c.q.min
+            total_max = c.q.max
+            plus, vague = c.q.plus, c.q.vague
+            ev_end = c.ev[1]
+            # "N civilians and M fighters killed": sum the chain
+            while j + 1 < len(mains) and mains[j + 1].role == c.role and mains[j + 1].role_hit is c.role_hit \
+                    and _CHAIN.match(nf[mains[j].noun_end:mains[j + 1].q.start]):
+                j += 1
+                n = mains[j]
+                total_min += n.q.min
+                total_max = None if (total_max is None or n.q.max is None) else total_max + n.q.max
+                plus, vague = plus or n.q.plus, vague or n.q.vague
+                ev_end = max(ev_end, n.ev[1])
+            for k in range(i, j + 1):
+                classes |= mains[k].classes
+                if mains[k].role_hit is not None:
+                    used_roles.add(id(mains[k].role_hit))
+            role = c.role or "killed"
+            if role not in counts:
+                ev = (min(c.ev[0], c.q.start), max(ev_end, c.q.end))
+                counts[role] = Count(total_min, total_max, plus, vague, text[ev[0]:ev[1]],
+                                     (off + ev[0], off + ev[1]))
+                # "a woman killed", "3 children died": the whole count is a subcount too
+                heads = {mains[k].head for k in range(i, j + 1)}
+                if role == "killed" and len(heads) == 1 and j == i:
+                    h = c.head
+                    if h in ("women", "children") and not self._both_women_children(gh, c):
+                        counts[f"{h}_killed"] = Count(total_min, total_max, plus, vague, text[ev[0]:ev[1]],
+                                                      (off + ev[0], off + ev[1]))
+            i = j + 1
+        for c in cs:
+            if not c.sub:
+                continue
+            classes |= c.classes
+            if c.role_hit is not None:
+                used_roles.add(id(c.role_hit))
+            if c.role in ("killed", "casualties") and c.head in ("women", "children"):
+                if self._both_women_children(gh, c):
+                    continue
+                name = f"{c.head}_killed"
+                if name not in counts and c.role == "killed":
+                    counts[name] = Count(c.q.min, c.q.max, c.q.plus, c.q.vague, text[c.q.start:c.noun_end],
+                                         (off + c.q.start, off + c.noun_end))
+        # bare casualty words ("martyrs in raids", "civilians were killed", "casualties")
+        for h in gh:
+            role = _ROLE_OF.get(h.cat)
+            if role is None or role in counts or id(h) in used_roles:
+                continue
+            if any(c.q.start <= h.start < max(c.noun_end, c.ev[1]) for c in cs):
+                continue
+            if any(h2.start == h.start and h2.end == h.end and id(h2) in used_roles for h2 in gh):
+                continue
+            noun = self._adjacent_victim(gh, h)
+            word = nf[h.start:h.end]
+            if noun is not None:
+                classes.add(noun.id if noun.cat == "victim" else "civilian")
+                n = 1 if self._is_singular(nf[noun.start:noun.end]) else 2
+            else:
+                n = 2 if word in _PLURAL_CAS else 1
+            counts[role] = Count(n, None, True, True, text[h.start:h.end], (off + h.start, off + h.end))
+        # victim class from victim words next to casualty words even without a number
+        for h in gh:
+            if h.cat == "victim" and h.id == "civilian" and "civilian" not in classes and counts:
+                classes.add("civilian")
+
+        # perpetrators, means, targets
+        victim_spans = [(c.q.start, max(c.noun_end, c.q.end)) for c in cs]
+        perps: list[Mention] = []
+        seen_p: set[str] = set()
+        for h in src_hits:
+            if h.cat != "actor" or h.id == "_none" or h.id in seen_p:
+                continue
+            if any(a <= h.start < b for a, b in victim_spans) or self._victim_side(nf, h, gh):
+                continue
+            seen_p.add(h.id)
+            perps.append(Mention(h.id, text[h.start:h.end], (off + h.start, off + h.end),
+                                 self.lex.actor_names.get(h.id)))
+        strong = [h for h in src_hits if h.cat == "means"]
+        weak = [h for h in src_hits if h.cat == "means_weak"]
+        means: list[Mention] = []
+        seen_m: set[str] = set()
+        for h in (strong or weak):
+            if h.id in seen_m:
+                continue
+            seen_m.add(h.id)
+            means.append(Mention(h.id, text[h.start:h.end], (off + h.start, off + h.end)))
+        for mid, actor in self.lex.means_implies.items():
+            if mid in seen_m and actor not in seen_p and "russia" not in seen_p:
+                ev = next(m for m in means if m.id == mid)
+                perps.append(Mention(actor, ev.evidence, ev.span, self.lex.actor_names.get(actor)))
+                seen_p.add(actor)
+        targets: list[Mention] = []
+        seen_t: set[str] = set()
+        for h in src_hits:
+            if h.cat == "target" and h.id not in seen_t:
+                seen_t.add(h.id)
+                targets.append(Mention(h.id, text[h.start:h.end], (off + h.start, off + h.end)))
+
+        place = min(g.places, key=lambda p: (p.precision, p.span[0])) if g.places else None
+        attack = any(h.cat in ("attack",) for h in src_hits) or bool(means)
+        only_fighting = bool(means) and all(m.id == "ground_fighting" for m in means) and not any(
+            h.cat == "attack" for h in src_hits)
+        if not counts:
+            if not attack or only_fighting:
+                return None
+            if place is None and not targets:
+                return None
+            if _HEDGE.search(nf[g.start:g.end]):
+                return None
+
+        # date: the clause's own, else the unit's, else the line's opening date
+        dh = [d for d in dates if g.start <= d.start < g.end] or dates
+        date = None
+        if dh:
+            r = dh[0].ref
+            date = DateRef(r.start, r.end, r.precision, r.evidence,
+                           (off + r.span[0], off + r.span[1]) if r.span else None)
+        elif default_date is not None:
+            date = default_date
+
+        agg = any(h.cat == "aggregate" for h in gh) or (place is not None and place.precision == 6
+                                                         and place.country == "SY" and bool(counts))
+        if not agg and place is None and counts and date is not None and date.precision == "day" and any(
+                v.min >= 20 for v in counts.values()) and len(classes) > 1:
+            agg = True
+        victims = "unknown"
+        cls = classes - {"unknown"}
+        if cls == {"civilian"}:
+            victims = "civilian"
+        elif cls == {"combatant"}:
+            victims = "combatant"
+        elif len(cls) > 1:
+            victims = "mixed"
+        if place is not None:
+            place = Place(place.name, place.country, place.admin1, place.admin2, place.lat, place.lon,
+                          place.precision, place.evidence, (off + place.span[0], off + place.span[1]),
+                          place.feature, place.gazetteer_id, place.score)
+        conf = 0.45 + 0.2 * bool(counts) + 0.15 * bool(place) + 0.1 * bool(means or perps) + 0.05 * bool(date)
+        qs, qe = g.start, min(g.end, len(text))
+        while qe > qs and text[qe - 1] in " ,;:.":
+            qe -= 1
+        return Claim(doc=doc.doc, source=doc.source, span=(unit.start, unit.end), text=text,
+                     kind="aggregate" if agg else "incident", victims=victims,  # type: ignore[arg-type]
+                     killed=counts.get("killed"), injured=counts.get("injured"),
+                     children_killed=counts.get("children_killed"), women_killed=counts.get("women_killed"),
+                     displaced=counts.get("displaced"), casualties=counts.get("casualties"),
+                     perpetrators=perps, means=means, targets=targets, date=date, place=place,
+                     confidence=min(conf, 0.95), language=self.lang, unit=(unit.start, unit.end),
+                     quote=text[qs:qe], quote_span=(off + qs, off + qe))
+
+    @staticmethod
+    def _both_women_children(gh: list[Hit], c: Counted) -> bool:
+        cats = {h.cat for h in gh if c.q.end <= h.start < max(c.noun_end, c.q.end) + 1}
+        return "women" in cats and "children" in cats
+
+    @staticmethod
+    def _is_singular(word: str) -> bool:
+        return not word.endswith("s") or word in ("boys",) and False
+
+    @staticmethod
+    def _adjacent_victim(gh: list[Hit], h: Hit) -> Hit | None:
+        for v in gh:
+            if v.cat in ("victim", "women", "children") and (0 <= h.start - v.end <= 12 or 0 <= v.start - h.end <= 4):
+                return v
+        return None
+
+    def _victim_side(self, nf: str, h: Hit, gh: list[Hit]) -> bool:
+        before = nf[max(0, h.start - 40):h.start].rstrip()
+        if before.endswith("the"):
+            before = before[:-3].rstrip()
+        for p in self.lex.agent_prefixes:
+            if before.endswith(p):
+                return False
+        for p in _ALWAYS_VICTIM:
+            if before.endswith(p) and (len(before) == len(p) or not before[-len(p) - 1].isalnum()):
+                return True
+        for p in ("from", "of", "in", "including", "among", "to"):
+            if before.endswith(" " + p) or before == p:
+                if any(x.cat in _ROLE_OF and 0 <= h.start - x.end <= 40 for x in gh):
+                    return True
+        # "regime soldiers killed": an actor used as an adjective of counted combatants
+        after = [x for x in gh if x.start >= h.end and x.start - h.end <= 2]
+        if any(x.cat == "victim" and x.id == "combatant" for x in after):
+            nxt = [x for x in gh if x.start > h.end and x.cat in _ROLE_OF]
+            if nxt and nxt[0].start - h.end <= 30 and nxt[0].cat.endswith("_after"):
+                return True
+        return False
+
+
+_DEFAULT: dict[tuple[str, str], Extractor] = {}
+
+
+def get_extractor(lang: str = "en", pack: str = "syria") -> Extractor:
+    key = (lang, pack)
+    if key not in _DEFAULT:
+        _DEFAULT[key] = Extractor(lang, pack)
+    return _DEFAULT[key]
+
+
+def extract(text: str, published: str | None = None, *, source: str = "<text>", lang: str = "en",
+            pack: str = "syria") -> list[Claim]:
+    """Claims in a text. ``published`` (YYYY-MM-DD) resolves relative dates."""
+    import hashlib
+
+    doc = Document(doc=hashlib.sha256(text.encode("utf-8")).hexdigest(), source=source, text=text,
+                   format="text", published=published)
+    return get_extractor(lang, pack).extract_document(doc)
+
+
+def extract_documents(docs: Iterable[Document], *, lang: str = "en", pack: str = "syria") -> Iterator[Claim]:
+    """A stream of claims from a stream of documents."""
+    ex = get_extractor(lang, pack)
+    for d in docs:
+        yield from ex.extract_document(d)

@@ -1,0 +1,137 @@
+"""Quantities in text: digits with any thousands separator, number words, vague amounts, modifiers.
+
+Conservative by construction (docs/annotation.md): "more than 40" is min 40 with ``plus``; "about 20"
+is 20; "dozens" 24, "tens" 10, "hundreds" 100 (all ``vague``); "up to 20" is max 20. Dates, times,
+distances and durations are never quantities of people.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import Lexicon
+
+
+@dataclass(slots=True)
+class Quantity:
+    start: int  # with its modifier ("at least 12")
+    end: int
+    num_start: int
+    min: int
+    max: int | None
+    plus: bool
+    vague: bool
+
+
+_DIGITS = r"(?:\d{1,3}(?:(?:,|\.|[ ])\d{3})+(?![\d.,]\d)|\d+(?:[.,]\d+)?)"
+_NOT_PEOPLE = re.compile(
+    r"[ ]*(?:-[ ]*)?(?:%|percent|per cent|days?|hours?|hrs|minutes?|mins?|seconds?|weeks?|months?|years?|"
+    r"km|kms|kilomet(?:er|re)s?|met(?:er|re)s?|miles?|m\b|kg|tons?|tonnes?|times|o'clock|a\.m|p\.m|am\b|pm\b|"
+    r"st\b|nd\b|rd\b|th\b|degrees?|dollars?|usd|\$|euros?|pounds?|liras?|resolution)", re.I)
+_MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+        r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
+_DATEISH = re.compile(
+    r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b|"
+    r"\b\d{1,2}(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?" + _MON + "|"
+    r"\b" + _MON + r"\.?[ ]+\d{1,2}(?:st|nd|rd|th)?\b|"
+    r"\b(?:resolution|no\.|number|article|para(?:graph)?|s/res/|unscr|r)[ ]*\d+", re.I)
+
+
+class NumberReader:
+    """Compiled number patterns of one language."""
+
+    def __init__(self, lex: Lexicon, singular_victims: set[str]) -> None:
+        nb = lex.numbers
+        self.units: dict[str, int] = nb["units"]
+        self.mult: dict[str, int] = nb["multipliers"]
+        self.vague: dict[str, int] = nb["vague"]
+        self.plus = set(nb["plus"])
+        self.approx = set(nb["approx"])
+        self.upper = set(nb["upper"])
+        self.singular = singular_victims
+
+        def alt(words: list[str] | set[str]) -> str:
+            return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+        mods = alt(self.plus | self.approx | self.upper)
+        words = alt([w for w in self.units if w not in ("a", "an")] + list(self.mult))
+        self.re_num = re.compile(
+            rf"(?:(?<![\w])(?P<mod>{mods})[ ]*)?"
+            rf"(?:(?P<dig>(?<![\d.,]){_DIGITS})(?:[ ]*(?P<suf>k|thousand|million|hundred)\b)?(?P<pl>[ ]*\+)?"
+            rf"|(?P<word>\b(?:{words})(?:(?:[ -]|[ ]and[ ])(?:{words}))*\b)"
+            rf"|(?P<vague>\b(?:{alt(self.vague)})\b)"
+            rf"|(?P<art>\b(?:a|an|one)\b)(?=[ ]+(?P<sg>[a-z-]+(?:[ ][a-z]+)?)))",
+        )
+        self.re_mod_only = re.compile(rf"\b(?:{mods})$")
+
+    def _word_value(self, s: str) -> int | None:
+        total, cur = 0, 0
+        for w in re.split(r"[ -]+", s):
+            if w == "and":
+                continue
+            if w in self.units:
+                cur += self.units[w]
+            elif w in self.mult:
+                m = self.mult[w]
+                cur = max(cur, 1) * m
+                if m >= 1000:
+                    total += cur
+                    cur = 0
+            elif w == "dozen":
+                cur = max(cur, 1) * 12
+            else:
+                return None
+        return total + cur or None
+
+    def find(self, nf: str) -> list[Quantity]:
+        """Quantities in a normfolded text, in order."""
+        masked = [(m.start(), m.end()) for m in _DATEISH.finditer(nf)]
+        out: list[Quantity] = []
+        for m in self.re_num.finditer(nf):
+            if not (m.group("dig") or m.group("word") or m.group("vague") or m.group("art")):
+                continue
+            num_start = m.start("dig") if m.group("dig") else (
+                m.start("word") if m.group("word") else (m.start("vague") if m.group("vague") else m.start("art")))
+            if any(a <= num_start < b for a, b in masked):
+                continue
+            if not m.group("mod") and num_start > 0 and nf[num_start - 1].isalpha():
+                continue  # "S792a", "R3591": codes, not counts
+            if _NOT_PEOPLE.match(nf, m.end()):
+                continue
+            mod = m.group("mod") or ""
+            vague = False
+            if m.group("dig"):
+                d = m.group("dig")
+                if re.fullmatch(r"\d{1,3}(?:[,. ]\d{3})+", d):
+                    value = int(re.sub(r"[,. ]", "", d))
+                elif re.fullmatch(r"\d+[.,]\d+", d):
+                    if not m.group("suf"):
+                        continue  # "2.5" alone is not a head count
+                    value = float(d.replace(",", "."))  # type: ignore[assignment]
+                else:
+                    value = int(d)
+                if m.group("suf"):
+                    value = int(value * {"k": 1000, "thousand": 1000, "million": 1_000_000,
+                                         "hundred": 100}[m.group("suf")])
+                value = int(value)
+            elif m.group("word"):
+                v = self._word_value(m.group("word"))
+                if v is None:
+                    continue
+                value = v
+            elif m.group("vague"):
+                value = self.vague[m.group("vague")]
+                vague = True
+            else:
+                sg = (m.group("sg") or "").split(" ")
+                if sg[0] not in self.singular and " ".join(sg) not in self.singular:
+                    continue
+                value = 1
+            plus = bool(mod in self.plus or m.group("pl")) or vague
+            vmax: int | None = None if plus else value
+            vmin = value
+            if mod in self.upper:
+                vmin, vmax, vague, plus = 1, value, True, False
+            out.append(Quantity(m.start(), m.end(), num_start, vmin, vmax, plus, vague))
+        return out

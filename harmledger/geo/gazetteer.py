@@ -1,0 +1,222 @@
+"""Geo stage: an offline gazetteer, place mentions in text, and their resolution with a precision code.
+
+The conflict pack's ``places.jsonl`` (Syria: governorates, districts, subdistricts, OCHA communities,
+GED 2016 names, GeoNames towns, hand-listed regions) and the world's countries are loaded into one
+Aho-Corasick automaton over :mod:`~harmledger.geo.names` keys. Precision codes follow UCDP
+``where_prec``: 1 exact place, 2 within ~25 km of a named place, 3 district (or a point only known to its
+subdistrict), 4 governorate, 6 country.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import ahocorasick
+
+from ..model import Place
+from .names import KeyText, key, variants
+
+# types that name an administrative area or a country: matched even in lower case
+_ADMIN = {"governorate", "district", "country"}
+_TYPE_RANK = {"city": 0, "town": 1, "village": 2, "place": 2, "neighbourhood": 2, "camp": 2, "airport": 2,
+              "dam": 2, "area": 3, "subdistrict": 4, "region": 5, "district": 6, "governorate": 7, "country": 9}
+_SRC_RANK = {"geonames": 0, "ucdp-ged-2016": 1, "ocha-cod": 2, "harmledger": 3, "open-syria": 4}
+
+_AREA_AFTER = re.compile(r"^[ ]*(?:'s[ ]+)?(countryside|province|governorate|rural|region|desert|badia|"
+                         r"suburbs|outskirts|countryside's|country side)\b", re.I)
+_AREA_BEFORE = re.compile(r"\b(countryside|province|governorate|rural|outskirts|suburbs|desert|badia|"
+                          r"countryside) of(?: the)?[ ]*$|\b(rural|reef|rif)[ ]*$", re.I)
+_NEAR_BEFORE = re.compile(r"\b(near|nearby|close to|around|outskirts of|vicinity of|outside|"
+                          r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of|"
+                          r"(?:north|south|east|west)[ ]+\w+ of|surroundings of|environs of|"
+                          r"\d+ ?km (?:\w+ )?(?:of|from))(?: the)?[ ]*$", re.I)
+_CITY_AFTER = re.compile(r"^[ ]*(city|town)\b", re.I)
+_DIRECTION_BEFORE = re.compile(r"\b((?:north|south|east|west)(?:ern|-?(?:east|west)(?:ern)?)?|central|"
+                               r"rural|eastern|western|northern|southern)[ ]+$", re.I)
+
+
+@dataclass(slots=True)
+class Entry:
+    id: str
+    name: str
+    type: str
+    country: str
+    admin1: str | None
+    admin2: str | None
+    lat: float | None
+    lon: float | None
+    pop: int | None
+    prec: int
+    src: str
+    coords: str | None = None
+
+
+@dataclass(slots=True)
+class PlaceMatch:
+    """A place name found in text: its span and every gazetteer entry with that key."""
+
+    start: int
+    end: int
+    key: str
+    entries: list[int]
+
+
+def _read_jsonl(package: str, name: str) -> list[dict[str, Any]]:
+    with resources.files(package).joinpath(name).open("r", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+class Gazetteer:
+    """Places of one or more conflict packs plus every country of the world."""
+
+    def __init__(self, packs: tuple[str, ...] = ("syria",)) -> None:
+        self.entries: list[Entry] = []
+        rows: list[dict[str, Any]] = []
+        for pack in packs:
+            rows += _read_jsonl(f"harmledger.packs.{pack}", "places.jsonl")
+        rows += _read_jsonl("harmledger.geo.data", "countries.jsonl")
+        with resources.files("harmledger.geo.data").joinpath("stopnames.txt").open(encoding="utf-8") as f:
+            stop = {line.strip() for line in f if line.strip() and not line.startswith("#")}
+        keys: dict[str, list[int]] = {}
+        for row in rows:
+            e = Entry(row["id"], row["name"], row["type"], row["country"], row.get("admin1"), row.get("admin2"),
+                      row.get("lat"), row.get("lon"), row.get("pop"), row["prec"], row["src"], row.get("coords"))
+            idx = len(self.entries)
+            self.entries.append(e)
+            names = [e.name] + list(row.get("alt") or [])
+            for nm in names:
+                for k in variants(nm):
+                    admin = e.type in _ADMIN
+                    if len(k.replace(" ", "")) < (2 if e.type == "country" else 4):
+                        continue
+                    if not admin and (k in stop or len(k) < 4):
+                        continue
+                    lst = keys.setdefault(k, [])
+                    if idx not in lst:
+                        lst.append(idx)
+        self.by_id = {e.id: i for i, e in enumerate(self.entries)}
+        self.gov_names = {key(e.name): e.name for e in self.entries if e.type == "governorate"}
+        self.automaton = ahocorasick.Automaton()
+        for k, idxs in keys.items():
+            self.automaton.add_word(k, (k, tuple(idxs)))
+        self.automaton.make_automaton()
+
+    # ------------------------------------------------------------------ finding
+    def find(self, text: str) -> list[PlaceMatch]:
+        """Place names in a text, longest first, never overlapping, in text order."""
+        kt = KeyText(text)
+        s = kt.key
+        n = len(s)
+        cands: list[tuple[int, int, str, tuple[int, ...]]] = []
+        for end_i, (k, idxs) in self.automaton.iter(s):
+            start = end_i - len(k) + 1
+            if start > 0 and s[start - 1].isalnum():
+                continue
+            if end_i + 1 < n and s[end_i + 1].isalnum():
+                continue
+            cands.append((start, end_i + 1, k, idxs))
+        if not cands:
+            return []
+        cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+        taken: list[tuple[int, int]] = []
+        out: list[PlaceMatch] = []
+        for start, end, k, idxs in cands:
+            if any(start < b and a < end for a, b in taken):
+                continue
+            ostart, oend = kt.span(start, end)
+            first = text[ostart]
+            keep = [i for i in idxs if self._case_ok(self.entries[i], first, text, ostart, oend)]
+            if not keep:
+                continue
+            taken.append((start, end))
+            out.append(PlaceMatch(ostart, oend, k, keep))
+        out.sort(key=lambda m: m.start)
+        return out
+
+    @staticmethod
+    def _case_ok(e: Entry, first: str, text: str, start: int, end: int) -> bool:
+        if e.type == "country":
+            # short country codes only as written in capitals ("US", "UK"), names capitalised
+            word = text[start:end]
+            return word[:1].isupper() and (len(word) > 3 or word.replace(".", "").isupper())
+        if e.type in _ADMIN:
+            return True
+        # villages and towns: a capital letter (or non-Latin script) at the start
+        return first.isupper() or not first.isascii()
+
+    # ------------------------------------------------------------------ resolving
+    def resolve(self, m: PlaceMatch, text: str, context_admin1: set[str] | None = None) -> Place:
+        """The best entry for a match, given the words around it and governorates named nearby."""
+        before = text[max(0, m.start - 40):m.start]
+        after = text[m.end:m.end + 30]
+        area = bool(_AREA_AFTER.match(after) or _AREA_BEFORE.search(before))
+        city = bool(_CITY_AFTER.match(after))
+        near = bool(_NEAR_BEFORE.search(before))
+        ctx = context_admin1 or set()
+
+        def rank(i: int) -> tuple[float, ...]:
+            e = self.entries[i]
+            r = _TYPE_RANK.get(e.type, 3)
+            if area and e.type in ("governorate", "district"):
+                r = -2 if e.type == "governorate" else -1
+            if city and e.type in ("governorate", "district", "subdistrict"):
+                r = 10
+            in_ctx = 0 if (not ctx or e.admin1 in ctx) else 1
+            # a bare name that is also a country: the country wins unless a Syrian context is given
+            return (in_ctx, r, -(e.pop or 0), _SRC_RANK.get(e.src, 5), e.prec)
+
+        best_i = min(m.entries, key=rank)
+        e = self.entries[best_i]
+        admin1s = {self.entries[i].admin1 for i in m.entries if self.entries[i].country == "SY"}
+        score = 1.0
+        if len(admin1s) > 1 and not (ctx & admin1s):
+            score = 0.6 if e.pop else 0.5
+        prec = e.prec
+        if e.coords == "subdistrict_centroid" or (e.lat is None and e.type not in _ADMIN and prec < 3):
+            prec = max(prec, 3)
+        ev_start, ev_end = m.start, m.end
+        if area and e.type in ("governorate", "district"):
+            prec = 4 if e.type == "governorate" else 3
+        elif area and prec <= 2:
+            prec = 2  # "the countryside of <town>": near the named place
+        if near and prec == 1:
+            prec = 2
+        # evidence: the name with the words that placed it ("northern countryside of Aleppo")
+        mb = _AREA_BEFORE.search(before) or _NEAR_BEFORE.search(before)
+        if mb:
+            ev_start = m.start - (len(before) - mb.start())
+            md = _DIRECTION_BEFORE.search(text[max(0, ev_start - 20):ev_start])
+            if md:
+                ev_start -= len(text[max(0, ev_start - 20):ev_start]) - md.start()
+        ma = _AREA_AFTER.match(after) or _CITY_AFTER.match(after)
+        if ma:
+            ev_end = m.end + ma.end()
+        if not mb:
+            md = _DIRECTION_BEFORE.search(before[-20:])
+            if md and ma:
+                ev_start = m.start - (len(before[-20:]) - md.start())
+        name = text[m.start:m.end].lstrip("#")
+        return Place(name=name, country=e.country, admin1=e.admin1 if e.country == "SY" else None,
+                     admin2=e.admin2 if e.country == "SY" else None, lat=e.lat, lon=e.lon, precision=prec,
+                     evidence=text[ev_start:ev_end], span=(ev_start, ev_end), feature=e.type,
+                     gazetteer_id=e.id, score=score)
+
+    def geocode(self, name: str, context: str | None = None) -> Place | None:
+        """Resolve a bare name (the whole string must be one place name)."""
+        ms = self.find(name)
+        if not ms:
+            return None
+        ctx = {self.entries[i].admin1 for c in self.find(context or "") for i in c.entries
+               if self.entries[i].type == "governorate"} if context else None
+        return self.resolve(max(ms, key=lambda m: m.end - m.start), name, {a for a in (ctx or set()) if a})
+
+
+@lru_cache(maxsize=4)
+def load(packs: tuple[str, ...] = ("syria",)) -> Gazetteer:
+    """The shared, loaded gazetteer (loading takes a fraction of a second; it is cached)."""
+    return Gazetteer(packs)

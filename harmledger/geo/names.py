@@ -1,0 +1,92 @@
+"""Place-name keys: one normal form for names in the gazetteer and for running text.
+
+The key lower-cases, strips Latin diacritics (``Ḩamāh`` → ``hamah``) and Arabic harakat, drops
+apostrophes and ayn marks (``Ma'arrat`` → ``maarrat``) and turns hyphens, underscores and hashes into
+spaces (``#Qabr_alEnglizi`` → `` qabr alenglizi``). :func:`text_key` does the same to running text and
+returns a map back to the original offsets, so every match is an exact span of the document.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+
+from ..textnorm import normfold
+
+_DROP = "'\"\u0640" + "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0670"
+_SPACE = "-_#/.,()[]:;!?|+*&"
+
+
+def _build_table() -> dict[int, int | None]:
+    table: dict[int, int | None] = {}
+    for cp in list(range(0x00C0, 0x0250)) + list(range(0x1E00, 0x1F00)) + list(range(0x0300, 0x0370)):
+        ch = chr(cp)
+        if unicodedata.combining(ch):
+            table[cp] = None
+            continue
+        base = unicodedata.normalize("NFKD", ch)
+        base = "".join(c for c in base if not unicodedata.combining(c)).lower()
+        if len(base) == 1 and base != ch:
+            table[cp] = ord(base)
+    for ch in _DROP:
+        table[ord(ch)] = None
+    for ch in _SPACE:
+        table[ord(ch)] = ord(" ")
+    table[ord("ß")] = ord("s")
+    return table
+
+
+_TABLE = _build_table()
+# the same table without deletions: used to find which characters a text_key drops
+_DELETED = {cp for cp, v in _TABLE.items() if v is None}
+_SPACES = re.compile(r"\s+")
+ARTICLES = ("al ", "el ", "ar ", "as ", "ad ", "ash ", "at ", "az ", "an ", "adh ", "ath ", "aş ", "ad-")
+
+
+def key(name: str) -> str:
+    """The matching key of a gazetteer name (spaces collapsed)."""
+    return _SPACES.sub(" ", normfold(name).translate(_TABLE)).strip()
+
+
+def variants(name: str) -> set[str]:
+    """Keys a name may be written as: as is, without a leading article, run together."""
+    k = key(name)
+    out = {k} if k else set()
+    for art in ARTICLES:
+        if k.startswith(art) and len(k) - len(art) >= 4:
+            out.add(k[len(art):])
+    for v in list(out):
+        if " " in v and len(v) >= 7:
+            out.add(v.replace(" ", ""))
+    return out
+
+
+class KeyText:
+    """A text's key form with a map from key offsets back to offsets of the original text."""
+
+    __slots__ = ("key", "_dropped")
+
+    def __init__(self, text: str) -> None:
+        folded = normfold(text)
+        self.key = folded.translate(_TABLE)
+        if len(self.key) == len(folded):
+            self._dropped: list[int] = []
+        else:
+            self._dropped = [i for i, ch in enumerate(folded) if ord(ch) in _DELETED]
+
+    def orig(self, i: int) -> int:
+        """Original offset of key offset ``i`` (a start); for an end use ``orig(end - 1) + 1``."""
+        d = self._dropped
+        if not d:
+            return i
+        # the i-th kept character: the least fixed point of o = i + #(dropped <= o)
+        o = i
+        while True:
+            n = i + bisect_right(d, o)
+            if n == o:
+                return o
+            o = n
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.orig(start), self.orig(end - 1) + 1

