@@ -187,8 +187,24 @@ def read_bytes(data: bytes, source: str, fmt: str, *, published: str | None = No
         yield ReadError(source, str(e))
 
 
+def _gunzip(data: bytes) -> bytes:
+    """Decompress a .gz file, refusing more than MAX_BYTES of output."""
+    import zlib
+
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(data, MAX_BYTES + 1)
+    except zlib.error as e:
+        raise ValueError(f"corrupt gzip file ({e})") from None
+    if len(out) > MAX_BYTES:
+        raise ValueError(f"file too large when decompressed (> {MAX_BYTES // 2**20} MB)")
+    return out
+
+
 def _format_of(path: Path, data: bytes) -> str:
     ext = path.suffix.lower()
+    if ext == ".gz":
+        ext = Path(path.stem).suffix.lower()
     if ext in HTML_EXT:
         return "html"
     if ext in JSONL_EXT:
@@ -206,7 +222,8 @@ def iter_files(path: Path) -> Iterator[Path]:
             if name.startswith("."):
                 continue
             p = Path(root) / name
-            if p.suffix.lower() in KNOWN_EXT:
+            if p.suffix.lower() in KNOWN_EXT or (p.suffix.lower() == ".gz" and
+                                                  Path(p.stem).suffix.lower() in KNOWN_EXT):
                 yield p
 
 
@@ -243,8 +260,13 @@ def read_path(path: str | os.PathLike[str], *, published: str | None = None
         return
     try:
         data = p.read_bytes()
+        if p.suffix.lower() == ".gz":
+            data = _gunzip(data)
     except OSError as e:
         yield ReadError(spath, f"cannot read ({e.strerror or e})")
+        return
+    except ValueError as e:
+        yield ReadError(spath, str(e))
         return
     yield from read_bytes(data, spath, _format_of(p, data), published=published)
 

@@ -42,6 +42,27 @@ GED_TYPE_WORDS = {"town": "town", "village": "village", "city": "city", "suburb"
                   "neighborhood": "neighbourhood"}
 
 
+# spellings seen in English-language reporting (written for harmledger; GED 2016 headlines show most)
+GOV_SPELLINGS = {
+    "Idlib": ["Edlib", "Idleb", "Idlip", "Idlib province"],
+    "Deir ez-Zor": ["Deir Ezzor", "Deir al-Zor", "Deir el-Zor", "Der Ezzor", "Deir Al-Zour", "Dair Ezzor",
+                    "Deir Azzour", "Deir Ez Zor", "Deir al-Zour", "Deir Ezzour", "Dayr az Zawr", "Deir Ezor",
+                    "Der-Ezzor", "Deir-Ezzor"],
+    "Raqqa": ["Al-Raqqah", "Raqqah", "Rakka", "al-Raqqa", "Ar Raqqah", "Raqa"],
+    "Al-Hasakah": ["Hasakeh", "Hassakeh", "Al-Hasakeh", "Hasakah", "al-Hasaka", "Hassaka", "Al Hasakah"],
+    "Latakia": ["Lattakia", "Latakiya", "Ladhiqiyah", "Al-Ladhiqiyah", "Lattakia province"],
+    "Daraa": ["Dar'a", "Deraa", "Dara'a", "Dera'a", "Dará"],
+    "Homs": ["Hims"],
+    "Hama": ["Hamah", "Hamaa"],
+    "Tartus": ["Tartous", "Tartoos", "Tartus province"],
+    "Quneitra": ["Qunaitra", "Kuneitra", "Qunaytirah", "al-Quneitra"],
+    "As-Suwayda": ["Sweida", "Suwaida", "As-Sweida", "al-Suwaidaa", "Suwaidaa", "Al-Sweida", "Sweidaa", "Swaida"],
+    "Rif Dimashq": ["Reef Dimashq", "Rural Damascus", "Damascus countryside", "Rif Damascus", "Reef Damascus",
+                    "Damascus suburbs", "Damascus Countryside", "Rif-Dimashq"],
+    "Damascus": ["Dimashq", "Damascus City", "Damascus city"],
+}
+
+
 def _ring_contains(ring: list[list[float]], x: float, y: float) -> bool:
     inside = False
     j = len(ring) - 1
@@ -83,7 +104,7 @@ def main() -> None:
     for g in json.load(open(gz / "governorates.json", encoding="utf-8")):
         name = PCODE_ADM1[g["externalIds"]["ochaPcode"]]
         gov_by_id[g["id"]] = name
-        alts = [g["name"]["en"], g["name"]["ar"]] + [a["value"] for a in g["aliases"]]
+        alts = [g["name"]["en"], g["name"]["ar"]] + [a["value"] for a in g["aliases"]] + GOV_SPELLINGS.get(name, [])
         rows.append({"id": g["externalIds"]["ochaPcode"], "name": name, "alt": sorted(set(alts) - {name}),
                      "type": "governorate", "country": "SY", "admin1": name, "admin2": None,
                      "lat": g["centroid"]["latitude"], "lon": g["centroid"]["longitude"],

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from .. import geo
 from ..model import Claim, Count, DateRef, Document, Mention, Place, Unit
 from ..segment import segment
+from ..geo.names import key
 from ..textnorm import normfold
 from . import lexicon as lexmod
 from .dates import DateHit, DateReader
@@ -41,9 +42,11 @@ _CHAIN = re.compile(r"^[ ,]*(?:and|,)[ ]*$")
 _HEDGE = re.compile(r"\b(threat(?:en|ens|ened)?|vows?|warns?|will|would|could|may|might|plans? to|intends?|"
                     r"if|whether|prevent|deter|in order to|calls? for|ready to|able to)\b")
 _PLURAL_CAS = {"martyrs", "casualties", "deaths", "losses", "human losses", "dead", "victims", "fatalities",
-               "bodies", "corpses", "injuries", "wounded", "injured", "killed and wounded", "killed and injured",
-               "dead and wounded", "dead and injured", "martyrs and wounded", "casualties and injuries"}
-_ALWAYS_VICTIM = ("members of", "member of", "fighters of", "soldiers of", "elements of", "personnel of",
+               "bodies", "corpses", "injuries", "killed and wounded", "killed and injured", "dead and wounded",
+               "dead and injured", "martyrs and wounded", "casualties and injuries", "injuries and casualties",
+               "martyrs and injured", "wounded and martyrs", "wounded and dead", "injured and dead"}
+_SPLIT_BARE = re.compile(r"^(martyrs|dead|killed|deaths) and (wounded|injured)$|^(wounded|injured) and (martyrs|dead|killed)$")
+_ALWAYS_VICTIM = ("controlled by", "held by", "areas of", "members of", "member of", "fighters of", "soldiers of", "elements of", "personnel of",
                   "ranks of", "troops of", "officers of", "commanders of", "commander of", "leader of",
                   "leaders of", "militiamen of", "losses in", "losses of", "losses among", "losses to", "loss in",
                   "loss of", "casualties of", "casualties in", "casualties among", "prisoners of", "belonging to",
@@ -205,6 +208,11 @@ class Extractor:
                 if h.cat in _NOUNISH:
                     if h.cat == "including" or in_including:
                         in_including = True
+                        noun_end = max(noun_end, h.end)
+                        if h.cat == "victim":
+                            c.classes.add(h.id)
+                        elif h.cat in ("women", "children"):
+                            c.classes.add("civilian")
                         continue
                     seen_noun = True
                     noun_end = max(noun_end, h.end)
@@ -294,6 +302,9 @@ class Extractor:
                 continue
             if p.precision >= 3 and p.admin1 and p.admin1 == best.admin1 and best.precision < p.precision:
                 continue
+            if p.admin1 and p.admin1 == best.admin1 and key(p.name) in self.gaz.gov_names and \
+                    key(best.name) not in self.gaz.gov_names:
+                continue  # "Maarat al-Numan, Idlib": the governorate's name after a place in it
             return False
         return True
 
@@ -391,6 +402,10 @@ class Extractor:
                 continue
             noun = self._adjacent_victim(gh, h)
             word = nf[h.start:h.end]
+            if role == "casualties" and _SPLIT_BARE.match(word):
+                for r in ("killed", "injured"):
+                    counts.setdefault(r, Count(2, None, True, True, text[h.start:h.end], (off + h.start, off + h.end)))
+                continue
             if noun is not None:
                 classes.add(noun.id if noun.cat == "victim" else "civilian")
                 n = 1 if self._is_singular(nf[noun.start:noun.end]) else 2
@@ -415,10 +430,12 @@ class Extractor:
             perps.append(Mention(h.id, text[h.start:h.end], (off + h.start, off + h.end),
                                  self.lex.actor_names.get(h.id)))
         strong = [h for h in src_hits if h.cat == "means"]
-        weak = [h for h in src_hits if h.cat == "means_weak"]
+        strong_ids = {h.id for h in strong}
+        weak = [h for h in src_hits if h.cat == "means_weak"
+                and not (strong_ids & self.lex.means_suppress.get(h.id, {h.id}))]
         means: list[Mention] = []
         seen_m: set[str] = set()
-        for h in (strong or weak):
+        for h in sorted(strong + weak, key=lambda x: x.start):
             if h.id in seen_m:
                 continue
             seen_m.add(h.id)
@@ -436,13 +453,13 @@ class Extractor:
                 targets.append(Mention(h.id, text[h.start:h.end], (off + h.start, off + h.end)))
 
         place = min(g.places, key=lambda p: (p.precision, p.span[0])) if g.places else None
-        attack = any(h.cat in ("attack",) for h in src_hits) or bool(means)
+        attack = any(h.cat == "attack" and h.id == "attack" for h in src_hits) or bool(means)
         only_fighting = bool(means) and all(m.id == "ground_fighting" for m in means) and not any(
-            h.cat == "attack" for h in src_hits)
+            h.cat == "attack" and h.id == "attack" for h in src_hits)
         if not counts:
             if not attack or only_fighting:
                 return None
-            if place is None and not targets:
+            if (place is None or place.precision == 6) and not targets:
                 return None
             if _HEDGE.search(nf[g.start:g.end]):
                 return None
@@ -457,13 +474,19 @@ class Extractor:
         elif default_date is not None:
             date = default_date
 
-        agg = any(h.cat == "aggregate" for h in gh) or (place is not None and place.precision == 6
-                                                         and place.country == "SY" and bool(counts))
-        if not agg and place is None and counts and date is not None and date.precision == "day" and any(
-                v.min >= 20 for v in counts.values()) and len(classes) > 1:
+        gtext = nf[g.start:g.end]
+        agg = any(h.cat == "aggregate" for h in gh) or any(p.search(gtext) for p in self.lex.aggregate_patterns)
+        if counts and date is not None and date.precision in ("month", "year"):
             agg = True
+        subs = [c for c in cs if c.sub]
+        if not agg and counts and place is None and subs and len(classes - {"unknown"}) > 1:
+            agg = True  # a daily toll broken down by side ("including 11 members of the regime forces and 4 civilians")
+        if agg and place is not None and place.precision == 6 and place.country == "SY" and counts:
+            place = None  # a toll for Syria as a whole has no place
         victims = "unknown"
         cls = classes - {"unknown"}
+        if cls and any(c.sub for c in cs) and any(not c.sub and (c.classes <= {"unknown"}) for c in cs):
+            cls = cls | {"other"}  # "81 persons including 13 members of ..." : the rest is unknown
         if cls == {"civilian"}:
             victims = "civilian"
         elif cls == {"combatant"}:
@@ -507,19 +530,19 @@ class Extractor:
         before = nf[max(0, h.start - 40):h.start].rstrip()
         if before.endswith("the"):
             before = before[:-3].rstrip()
-        for p in self.lex.agent_prefixes:
-            if before.endswith(p):
-                return False
         for p in _ALWAYS_VICTIM:
             if before.endswith(p) and (len(before) == len(p) or not before[-len(p) - 1].isalnum()):
                 return True
+        for p in self.lex.agent_prefixes:
+            if before.endswith(p):
+                return False
         for p in ("from", "of", "in", "including", "among", "to"):
             if before.endswith(" " + p) or before == p:
                 if any(x.cat in _ROLE_OF and 0 <= h.start - x.end <= 40 for x in gh):
                     return True
         # "regime soldiers killed": an actor used as an adjective of counted combatants
         after = [x for x in gh if x.start >= h.end and x.start - h.end <= 2]
-        if any(x.cat == "victim" and x.id == "combatant" for x in after):
+        if any(x.cat in ("victim", "women", "children") for x in after):
             nxt = [x for x in gh if x.start > h.end and x.cat in _ROLE_OF]
             if nxt and nxt[0].start - h.end <= 30 and nxt[0].cat.endswith("_after"):
                 return True

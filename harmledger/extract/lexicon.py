@@ -8,6 +8,7 @@ targets, dates, page furniture); actors live in the conflict pack
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -35,6 +36,8 @@ class Lexicon:
     silence: dict[str, Any]
     actor_names: dict[str, str]
     means_implies: dict[str, str]
+    means_suppress: dict[str, set[str]]
+    aggregate_patterns: list[Any]
     victim_prefixes: list[str]
     agent_prefixes: list[str]
     automaton: Any = field(repr=False)
@@ -117,6 +120,8 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
                 add(p, f"{role}_{where}", role)
     for p in cas["attack_words"]:
         add(p, "attack", "attack")
+    for p in cas.get("weak_attack_words", []):
+        add(p, "attack", "weak")
     for p in cas.get("rise", []):
         add(p, "rise", "rise")
     for p in cas["including"]:
@@ -148,6 +153,8 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
     return Lexicon(lang=lang, pack=pack, numbers=numbers, dates=dates, silence=silence,
                    actor_names={k: v["name"] for k, v in actors["actors"].items()},
                    means_implies=means.get("implies", {}),
+                   means_suppress={k: set(v) for k, v in means.get("suppress", {}).items()},
+                   aggregate_patterns=[re.compile(p) for p in dates.get("aggregate_patterns", [])],
                    victim_prefixes=sorted((normfold(p) for p in actors.get("victim_prefixes", [])), key=len,
                                           reverse=True),
                    agent_prefixes=sorted((normfold(p) for p in actors.get("agent_prefixes", [])), key=len,

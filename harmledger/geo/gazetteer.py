@@ -19,7 +19,7 @@ from typing import Any
 import ahocorasick
 
 from ..model import Place
-from .names import KeyText, key, variants
+from .names import ARTICLES, KeyText, key, variants
 
 # types that name an administrative area or a country: matched even in lower case
 _ADMIN = {"governorate", "district", "country"}
@@ -38,6 +38,9 @@ _NEAR_BEFORE = re.compile(r"\b(near|nearby|close to|around|outskirts of|vicinity
 _CITY_AFTER = re.compile(r"^[ ]*(city|town)\b", re.I)
 _DIRECTION_BEFORE = re.compile(r"\b((?:north|south|east|west)(?:ern|-?(?:east|west)(?:ern)?)?|central|"
                                r"rural|eastern|western|northern|southern)[ ]+$", re.I)
+
+
+_ARTICLE = re.compile(r"(?:al|el|ar|as|ad|ash|at|az|an|adh|ath)[-' ]", re.I)
 
 
 @dataclass(slots=True)
@@ -82,6 +85,8 @@ class Gazetteer:
         rows += _read_jsonl("harmledger.geo.data", "countries.jsonl")
         with resources.files("harmledger.geo.data").joinpath("stopnames.txt").open(encoding="utf-8") as f:
             stop = {line.strip() for line in f if line.strip() and not line.startswith("#")}
+        # a key made only of generic name parts ("khan al", "tal al") names nothing by itself
+        generic = {w for w in stop if " " not in w} | {a.strip() for a in ARTICLES} | {"al", "el"}
         keys: dict[str, list[int]] = {}
         for row in rows:
             e = Entry(row["id"], row["name"], row["type"], row["country"], row.get("admin1"), row.get("admin2"),
@@ -94,7 +99,7 @@ class Gazetteer:
                     admin = e.type in _ADMIN
                     if len(k.replace(" ", "")) < (2 if e.type == "country" else 4):
                         continue
-                    if not admin and (k in stop or len(k) < 4):
+                    if not admin and (k in stop or len(k) < 4 or set(k.split()) <= generic):
                         continue
                     lst = keys.setdefault(k, [])
                     if idx not in lst:
@@ -146,7 +151,11 @@ class Gazetteer:
             return word[:1].isupper() and (len(word) > 3 or word.replace(".", "").isupper())
         if e.type in _ADMIN:
             return True
-        # villages and towns: a capital letter (or non-Latin script) at the start
+        # villages and towns: a capital letter (or non-Latin script) at the start, after an article
+        word = text[start:end]
+        m = _ARTICLE.match(word)
+        if m and m.end() < len(word):
+            first = word[m.end()]
         return first.isupper() or not first.isascii()
 
     # ------------------------------------------------------------------ resolving

@@ -1,0 +1,172 @@
+"""The ``harmledger`` command line: a thin wrapper over the Python API (see :mod:`harmledger`)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .extract import get_extractor
+from .ingest import ReadError, read
+from .model import Claim, Document
+
+
+def _progress(enabled: bool | None):  # noqa: ANN202 - rich's Progress or a no-op
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    if enabled is None:
+        enabled = console.is_terminal
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, disable=not enabled, transient=True)
+
+
+def iter_claims(paths: tuple[str, ...] | list[str], published: str | None, stats: Counter[str],
+                progress: bool | None = None) -> Iterator[tuple[Document, list[Claim]]]:
+    """Read every input, report bad ones on stderr (one line each), and extract claims."""
+    ex = get_extractor()
+    with _progress(progress) as bar:
+        task = bar.add_task("extracting", total=None)
+        for item in read(list(paths), published=published):
+            if isinstance(item, ReadError):
+                stats["errors"] += 1
+                click.echo(str(item), err=True)
+                continue
+            stats["documents"] += 1
+            claims = ex.extract_document(item)
+            stats["claims"] += len(claims)
+            bar.advance(task)
+            yield item, claims
+
+
+def _table_row(c: Claim) -> list[str]:
+    def cnt(x: object) -> str:
+        if x is None:
+            return ""
+        return f"{x.min}{'+' if x.plus else ''}{'~' if x.vague else ''}"  # type: ignore[attr-defined]
+
+    place = ""
+    if c.place:
+        place = f"{c.place.name} ({c.place.admin1 or c.place.country}, p{c.place.precision})"
+    return [c.kind[:3], cnt(c.killed), cnt(c.injured), cnt(c.casualties), c.victims,
+            ",".join(p.id for p in c.perpetrators), ",".join(m.id for m in c.means),
+            ",".join(t.id for t in c.targets), place, (c.date.start or "") if c.date else "",
+            (c.quote or c.text)[:70]]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="harmledger")
+def main() -> None:
+    """harmledger: an evidence-grade ledger of civilian harm from web reports about armed conflict."""
+
+
+@main.command("extract")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--published", metavar="YYYY-MM-DD", help="Publication date for documents that state none.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table"]), default="jsonl",
+              show_default=True)
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progress: bool | None) -> None:
+    """Extract harm claims from files, directories (recursive), JSONL or - (stdin).
+
+    One claim per line (JSONL) with the exact span and words each value was read from. Unreadable,
+    binary, empty or oversized inputs get one line on stderr and are skipped; the exit code is 1 only
+    when no input could be read at all.
+    """
+    if published:
+        from .ingest import _iso_date
+
+        if _iso_date(published) is None:
+            raise click.BadParameter("expected YYYY-MM-DD", param_hint="--published")
+    stats: Counter[str] = Counter()
+    out = sys.stdout
+    if fmt == "table":
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("kind", "killed", "injured", "casualties", "victims", "perpetrators", "means", "targets",
+                      "place", "date", "quote", show_lines=False)
+        for _doc, claims in iter_claims(paths, published, stats, progress):
+            for c in claims:
+                table.add_row(*_table_row(c))
+        Console(width=200).print(table)
+    elif fmt == "json":
+        allc = [c.to_dict() for _d, cs in iter_claims(paths, published, stats, progress) for c in cs]
+        json.dump(allc, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    else:
+        for _doc, claims in iter_claims(paths, published, stats, progress):
+            for c in claims:
+                out.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+    out.flush()
+    if stats["documents"] == 0:
+        click.echo(f"harmledger: no input could be read ({stats['errors']} error(s))", err=True)
+        sys.exit(1)
+
+
+@main.command("eval")
+@click.option("--ged", "ged_path", type=click.Path(dir_okay=False), default=None,
+              help="UCDP GED CSV for the 2017-2019 agreement check (default: ../shared/data/… when present).")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False), default=None,
+              help="Write every dev-set unit with a disagreement to this JSON file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def eval_cmd(ged_path: str | None, errors_path: str | None, fmt: str) -> None:
+    """Measure the extractor on the hand-annotated dev set (and GED 2017-2019 agreement)."""
+    from .evaluation.claims_eval import evaluate_devset, evaluate_ged
+
+    rep = evaluate_devset(collect_errors=bool(errors_path))
+    result = {"devset": rep.to_dict()}
+    if ged_path is None:
+        for cand in (Path.cwd().parent / "shared/data/ucdp-ged-syria-2016-2019.csv",
+                     Path(__file__).resolve().parents[2] / "shared/data/ucdp-ged-syria-2016-2019.csv"):
+            if cand.exists():
+                ged_path = str(cand)
+                break
+    if ged_path:
+        result["ged_2016_dev"] = evaluate_ged(ged_path, years=("2016",))
+        result["ged_2017_2019_eval"] = evaluate_ged(ged_path)
+    if errors_path:
+        Path(errors_path).write_text(json.dumps(rep.errors, ensure_ascii=False, indent=1), "utf-8")
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=1))
+        return
+    d = result["devset"]
+    click.echo(f"dev set (hand-annotated, {d['gold']} gold claims): predicted {d['predicted']}, "
+               f"paired {d['paired']}")
+    click.echo(f"  claim precision {d['precision']:.3f}  recall {d['recall']:.3f}  F1 {d['f1']:.3f}")
+    click.echo("  field accuracy on paired claims:")
+    for k, v in d["fields"].items():
+        click.echo(f"    {k:<16} {v['accuracy']:.3f}  (n={v['n']})")
+    click.echo("  by source:")
+    for k, v in d["by_source"].items():
+        click.echo(f"    {k:<12} precision {v['precision']}  recall {v['recall']}  (gold {v['gold']})")
+    for part in ("ged_2016_dev", "ged_2017_2019_eval"):
+        if part in result:
+            g = result[part]
+            click.echo(f"{part} (single-event headlines, agreement with GED's coding, not accuracy):")
+            click.echo(f"  headlines {g['headlines_single_event']}, with claims {g['with_claims']} "
+                       f"({g['claim_rate']})")
+            click.echo(f"  governorate {g['governorate_agreement']} (n={g['governorate_n']}), perpetrator "
+                       f"{g['perpetrator_agreement']} (n={g['perpetrator_n']}), killed == best "
+                       f"{g['killed_equals_best']} (n={g['killed_n']})")
+
+
+@main.command("demo")
+@click.option("--limit", type=int, default=None, help="Only the first N demo reports.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default="harmledger-demo-claims.jsonl",
+              show_default=True, help="Where to write the demo's claims (JSONL).")
+def demo_cmd(limit: int | None, out_path: str) -> None:
+    """Run the main job on the bundled demo corpus (UCDP GED 2016 headlines) and summarise it."""
+    from .demo import run_demo
+
+    run_demo(limit=limit, out_path=out_path)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
