@@ -111,7 +111,7 @@ def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progres
 
 
 @main.command("eval")
-@click.option("--ged", "ged_path", type=click.Path(dir_okay=False), default=None,
+@click.option("--ged", "ged_path", type=click.Path(dir_okay=False, exists=True), default=None,
               help="UCDP GED CSV for the 2017-2019 agreement check (default: ../shared/data/… when present).")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), default=None,
               help="Write every dev-set unit with a disagreement to this JSON file.")

@@ -93,14 +93,13 @@ def html_document(data: bytes, source: str, *, published: str | None = None, url
     import trafilatura
 
     html_text, enc = decode_text(data)
-    res = trafilatura.bare_extraction(html_text, url=url, with_metadata=True, include_comments=False,
-                                      include_tables=False, favor_recall=True, as_dict=True)
-    text = (res or {}).get("text") if res else None
+    doc = trafilatura.bare_extraction(html_text, url=url, with_metadata=True, include_comments=False,
+                                      include_tables=False, favor_recall=True)
+    res = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+    text = res.get("text")
     if not text or not text.strip():
         raise ValueError("no readable main text in this HTML page")
     title = res.get("title") or None
-    if title and text.startswith(title):
-        pass  # trafilatura keeps the title out of the body; nothing to strip
     return Document(doc=doc_id or sha256(data), source=source, text=text, format=fmt, title=title,
                     published=_iso_date(res.get("date")) or published, author=res.get("author") or None,
                     url=url or res.get("url") or None, publisher=res.get("sitename") or None,

@@ -207,9 +207,9 @@ def write_stopnames(shared: Path, rows: list[dict]) -> None:
     import sys
 
     sys.path.insert(0, str(ROOT))
-    from harmledger.geo.names import variants
-
     from collections import Counter
+
+    from harmledger.geo.names import variants
 
     seen: Counter[str] = Counter()
     texts = [r["source_headline"] for r in csv.DictReader(open(shared / "ucdp-ged-syria-2016-2019.csv",

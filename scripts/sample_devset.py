@@ -71,7 +71,8 @@ for folder in sorted((SHARED / "re3d").iterdir()):
         for s in sent_split.split(d["text"]):
             s = s.strip()
             if 25 <= len(s) <= 400:
-                re3d.append({"source": "re3d", "text": s, "published": None, "origin": folder.name + "/" + str(d["_id"])})
+                re3d.append({"source": "re3d", "text": s, "published": None,
+                             "origin": folder.name + "/" + str(d["_id"])})
 # prefer sentences that mention violence so the set is not all silence, but keep silence too
 viol = re.compile(r"kill|dead|wound|injur|attack|strike|bomb|shell|civilian|died|casualt", re.I)
 v = [s for s in re3d if viol.search(s["text"])]

@@ -15,14 +15,16 @@ The reading follows docs/codebook.md and docs/annotation.md, in this order for e
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib import resources
 
 from .. import geo
+from ..geo.names import key
 from ..model import Claim, Count, DateRef, Document, Mention, Place, Unit
 from ..segment import segment
-from ..geo.names import key
 from ..textnorm import normfold
 from . import lexicon as lexmod
 from .dates import DateHit, DateReader
@@ -34,10 +36,12 @@ _ROLE_OF = {"killed_after": "killed", "killed_before": "killed", "injured_after"
             "displaced_after": "displaced", "displaced_before": "displaced"}
 _NOUNISH = {"victim", "women", "children", "actor", "including"}
 _BREAKERS = {"means", "means_weak", "attack", "target"}
-_BETWEEN_BEFORE = re.compile(r"^[ ,:]*(?:(?:the|of|at least|about|some|a total of|up to|nearly|over|around|"
+_BETWEEN_BEFORE = re.compile(r"^[ ]*(?:(?:the|of|at least|about|some|a total of|up to|nearly|over|around|"
                              r"more than|another|other|further|additional|least)[ ]+)*$")
 _CLAUSE = re.compile(r",?[ ]+and[ ]+|,[ ]+|[ ]+while[ ]+|[ ]+amid[ ]+|[ ]+as well as[ ]+|[ ]+after[ ]+|"
                      r"[ ]+following[ ]+|[ ]+-[ ]+|[ ]+in addition to[ ]+|[ ]+whereas[ ]+|[ ]+besides[ ]+")
+_LEAD_DATE = re.compile(r"[ (\[]*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
+                        r"yesterday|today)")
 _CHAIN = re.compile(r"^[ ,]*(?:and|,)[ ]*$")
 _HEDGE = re.compile(r"\b(threat(?:en|ens|ened)?|vows?|warns?|will|would|could|may|might|plans? to|intends?|"
                     r"if|whether|prevent|deter|in order to|calls? for|ready to|able to)\b")
@@ -45,8 +49,10 @@ _PLURAL_CAS = {"martyrs", "casualties", "deaths", "losses", "human losses", "dea
                "bodies", "corpses", "injuries", "killed and wounded", "killed and injured", "dead and wounded",
                "dead and injured", "martyrs and wounded", "casualties and injuries", "injuries and casualties",
                "martyrs and injured", "wounded and martyrs", "wounded and dead", "injured and dead"}
-_SPLIT_BARE = re.compile(r"^(martyrs|dead|killed|deaths) and (wounded|injured)$|^(wounded|injured) and (martyrs|dead|killed)$")
-_ALWAYS_VICTIM = ("controlled by", "held by", "areas of", "members of", "member of", "fighters of", "soldiers of", "elements of", "personnel of",
+_SPLIT_BARE = re.compile(r"^(martyrs|dead|killed|deaths) and (wounded|injured)$|"
+                         r"^(wounded|injured) and (martyrs|dead|killed)$")
+_ALWAYS_VICTIM = ("controlled by", "held by", "areas of", "members of", "member of", "fighters of", "soldiers of",
+                  "elements of", "personnel of",
                   "ranks of", "troops of", "officers of", "commanders of", "commander of", "leader of",
                   "leaders of", "militiamen of", "losses in", "losses of", "losses among", "losses to", "loss in",
                   "loss of", "casualties of", "casualties in", "casualties among", "prisoners of", "belonging to",
@@ -91,12 +97,7 @@ class Extractor:
     def __init__(self, lang: str = "en", pack: str = "syria") -> None:
         self.lex: Lexicon = lexmod.load(lang, pack)
         self.gaz = geo.load((pack,))
-        singular = set()
-        for h_cat in ("civilian", "combatant", "unknown"):
-            pass
-        import json
-        from importlib import resources
-
+        singular: set[str] = set()
         with resources.files(f"harmledger.lang.{lang}").joinpath("victims.json").open(encoding="utf-8") as f:
             vic = json.load(f)
         for k in ("civilian", "combatant", "unknown", "women", "children"):
@@ -113,7 +114,7 @@ class Extractor:
         units = segment(doc.text)
         unit_places = [self.gaz.find(u.text) for u in units]
         ctx: set[str] = set()
-        for u, ms in zip(units, unit_places, strict=True):
+        for ms in unit_places:
             for m in ms:
                 for i in m.entries:
                     e = self.gaz.entries[i]
@@ -143,10 +144,15 @@ class Extractor:
         if core in self.silence_exact or core.startswith(self.silence_prefix):
             return [], None
         hits = self.lex.hits(nf, text)
+        if not any(h.cat in _ROLE_OF or h.cat in ("means", "means_weak", "attack", "rise") for h in hits):
+            # no claim here; a date opening the line still dates the reports after it on that line
+            lead = None
+            if _LEAD_DATE.match(nf):
+                ds = self.dates.find(nf[:40], text[:40], doc.published)
+                lead = ds[0].ref if ds and ds[0].start <= 2 and ds[0].ref.start else None
+            return [], lead
         dates = self.dates.find(nf, text, doc.published)
         lead = dates[0].ref if dates and dates[0].start <= 2 and dates[0].ref.start else None
-        if not any(h.cat in _ROLE_OF or h.cat in ("means", "means_weak", "attack", "rise") for h in hits):
-            return [], lead
         actor_spans = [(h.start, h.end) for h in hits if h.cat == "actor"]
         date_spans = [(d.start, d.end) for d in dates]
         local_ctx = set(ctx)
@@ -452,7 +458,7 @@ class Extractor:
                 seen_t.add(h.id)
                 targets.append(Mention(h.id, text[h.start:h.end], (off + h.start, off + h.end)))
 
-        place = min(g.places, key=lambda p: (p.precision, p.span[0])) if g.places else None
+        place = self._best_place(g.places)
         attack = any(h.cat == "attack" and h.id == "attack" for h in src_hits) or bool(means)
         only_fighting = bool(means) and all(m.id == "ground_fighting" for m in means) and not any(
             h.cat == "attack" and h.id == "attack" for h in src_hits)
@@ -479,7 +485,10 @@ class Extractor:
         if counts and date is not None and date.precision in ("month", "year"):
             agg = True
         subs = [c for c in cs if c.sub]
-        if not agg and counts and place is None and subs and len(classes - {"unknown"}) > 1:
+        daily = date is not None and date.precision == "day" and date.evidence is not None and \
+            normfold(date.evidence) in ("yesterday", "today", "on yesterday")
+        if not agg and counts and subs and (place is None or daily) and (
+                len(classes - {"unknown"}) > 1 or any(not c.sub and c.classes <= {"unknown"} for c in cs)):
             agg = True  # a daily toll broken down by side ("including 11 members of the regime forces and 4 civilians")
         if agg and place is not None and place.precision == 6 and place.country == "SY" and counts:
             place = None  # a toll for Syria as a whole has no place
@@ -509,6 +518,14 @@ class Extractor:
                      perpetrators=perps, means=means, targets=targets, date=date, place=place,
                      confidence=min(conf, 0.95), language=self.lang, unit=(unit.start, unit.end),
                      quote=text[qs:qe], quote_span=(off + qs, off + qe))
+
+    def _best_place(self, places: list[Place]) -> Place | None:
+        """The most specific place; a governorate's name next to a place inside it only gives context."""
+        if not places:
+            return None
+        named = [p for p in places if key(p.name) not in self.gaz.gov_names]
+        pool = [p for p in places if p in named or not any(n.admin1 == p.admin1 for n in named)]
+        return min(pool, key=lambda p: (p.precision, p.span[0]))
 
     @staticmethod
     def _both_women_children(gh: list[Hit], c: Counted) -> bool:

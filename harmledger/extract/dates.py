@@ -45,11 +45,15 @@ class DateReader:
             return "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True))
 
         mon = alt(list(self.months))
+        words = list(self.months) + list(self.weekdays) + list(self.rel_days) + list(self.rel_weeks) + list(
+            self.rel_months)
+        self.hint = re.compile(rf"\d|\b(?:{alt(words)})\b")
         self.re = re.compile(
             rf"(?P<dmy>\b(?P<a>\d{{1,2}})[./-](?P<b>\d{{1,2}})[./-](?P<y>(?:19|20)\d{{2}})\b)"
             rf"|(?P<iso>\b(?P<iy>(?:19|20)\d{{2}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})\b)"
             rf"|(?P<mdy>\b(?P<m1>{mon})\.?[ ]+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?[ ]+(?P<y1>(?:19|20)\d{{2}}))?\b)"
-            rf"|(?P<dmy2>\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?(?P<m2>{mon})\.?(?:,?[ ]+(?P<y2>(?:19|20)\d{{2}}))?\b)"
+            rf"|(?P<dmy2>\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?(?P<m2>{mon})\.?"
+            rf"(?:,?[ ]+(?P<y2>(?:19|20)\d{{2}}))?\b)"
             rf"|(?P<my>\b(?P<m3>{mon})[ ]+(?:of[ ]+)?(?P<y3>(?:19|20)\d{{2}})\b)"
             rf"|(?P<rel>\b(?:{alt(list(self.rel_days))})\b)"
             rf"|(?P<relw>\b(?:{alt(list(self.rel_weeks))})\b)"
@@ -60,6 +64,8 @@ class DateReader:
         )
 
     def find(self, nf: str, text: str, published: str | None) -> list[DateHit]:
+        if not self.hint.search(nf):
+            return []
         pub = date.fromisoformat(published) if published else None
         out: list[DateHit] = []
         for m in self.re.finditer(nf):

@@ -28,13 +28,14 @@ _TYPE_RANK = {"city": 0, "town": 1, "village": 2, "place": 2, "neighbourhood": 2
 _SRC_RANK = {"geonames": 0, "ucdp-ged-2016": 1, "ocha-cod": 2, "harmledger": 3, "open-syria": 4}
 
 _AREA_AFTER = re.compile(r"^[ ]*(?:'s[ ]+)?(countryside|province|governorate|rural|region|desert|badia|"
-                         r"suburbs|outskirts|countryside's|country side)\b", re.I)
-_AREA_BEFORE = re.compile(r"\b(countryside|province|governorate|rural|outskirts|suburbs|desert|badia|"
-                          r"countryside) of(?: the)?[ ]*$|\b(rural|reef|rif)[ ]*$", re.I)
+                         r"countryside's|country side)\b", re.I)
+_AREA_BEFORE = re.compile(r"\b(countryside|province|governorate|rural|desert|badia) of(?: the)?[ ]*#?$|"
+                          r"\b(rural|reef|rif)[ ]*#?$", re.I)
+_NEAR_AFTER = re.compile(r"^[ ]*(?:'s[ ]+)?(outskirts|suburbs|vicinity|environs|surroundings)\b", re.I)
 _NEAR_BEFORE = re.compile(r"\b(near|nearby|close to|around|outskirts of|vicinity of|outside|"
                           r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of|"
                           r"(?:north|south|east|west)[ ]+\w+ of|surroundings of|environs of|"
-                          r"\d+ ?km (?:\w+ )?(?:of|from))(?: the)?[ ]*$", re.I)
+                          r"\d+ ?km (?:\w+ )?(?:of|from))(?: the)?[ ]*#?$", re.I)
 _CITY_AFTER = re.compile(r"^[ ]*(city|town)\b", re.I)
 _DIRECTION_BEFORE = re.compile(r"\b((?:north|south|east|west)(?:ern|-?(?:east|west)(?:ern)?)?|central|"
                                r"rural|eastern|western|northern|southern)[ ]+$", re.I)
@@ -163,9 +164,9 @@ class Gazetteer:
         """The best entry for a match, given the words around it and governorates named nearby."""
         before = text[max(0, m.start - 40):m.start]
         after = text[m.end:m.end + 30]
-        area = bool(_AREA_AFTER.match(after) or _AREA_BEFORE.search(before))
         city = bool(_CITY_AFTER.match(after))
-        near = bool(_NEAR_BEFORE.search(before))
+        area = not city and bool(_AREA_AFTER.match(after) or _AREA_BEFORE.search(before))
+        near = bool(_NEAR_BEFORE.search(before) or _NEAR_AFTER.match(after))
         ctx = context_admin1 or set()
 
         def rank(i: int) -> tuple[float, ...]:

@@ -1,0 +1,94 @@
+"""Benchmark ``extract``: documents per second on one core, and peak memory.
+
+Corpora (real text):
+  * headlines: >= 10,000 UCDP GED source headlines (all 16,566 rows of the shared CSV when it is
+    beside the repo, else the bundled 2016 demo corpus cycled to 11,538 reports);
+  * re3d: the 75 re3d articles (news-length: press releases of 200-900 words), cycled to 3,000 docs;
+  * long: three re3d articles joined per document (~3,600 characters, a long news story).
+
+Run: ``python benchmarks/bench_extract.py [--ged PATH] [--out benchmarks/results/extract.json]``.
+One process, one core: docs/s here *is* docs/s per core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import resource
+import sys
+import time
+from importlib import resources
+from itertools import cycle, islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from harmledger.extract import get_extractor  # noqa: E402
+from harmledger.model import Document  # noqa: E402
+
+
+def headlines(ged: Path | None) -> tuple[str, list[tuple[str, str | None]]]:
+    if ged and ged.exists():
+        rows = list(csv.DictReader(open(ged, encoding="utf-8")))
+        return "GED 2016-2019 headlines", [(r["source_headline"], (r["source_date"] or "")[:10] or None)
+                                           for r in rows if r["source_headline"].strip()]
+    f = resources.files("harmledger.data.demo").joinpath("ged2016_headlines.jsonl.gz")
+    with f.open("rb") as fh:
+        docs = [json.loads(x) for x in gzip.decompress(fh.read()).decode("utf-8").splitlines()]
+    base = [(d["text"], d.get("published")) for d in docs]
+    return "GED 2016 demo headlines x3", list(islice(cycle(base), len(base) * 3))
+
+
+def re3d_docs() -> list[str]:
+    out = []
+    for folder in sorted((ROOT / "tests" / "data" / "re3d").iterdir()):
+        if folder.is_dir():
+            out += [json.loads(x)["text"] for x in open(folder / "documents.json", encoding="utf-8")]
+    return out
+
+
+def run(name: str, docs: list[tuple[str, str | None]]) -> dict[str, object]:
+    ex = get_extractor()
+    objs = [Document(doc=str(i), source=name, text=t, format="txt", published=p) for i, (t, p) in enumerate(docs)]
+    t0, c0 = time.perf_counter(), time.process_time()
+    n_claims = 0
+    for d in objs:
+        n_claims += len(ex.extract_document(d))
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    chars = sum(len(d.text) for d in objs)
+    return {"corpus": name, "docs": len(objs), "mean_chars": round(chars / len(objs)), "claims": n_claims,
+            "seconds": round(wall, 2), "docs_per_s": round(len(objs) / wall, 1),
+            "docs_per_cpu_s": round(len(objs) / cpu, 1), "chars_per_s": round(chars / wall)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ged", type=Path, default=ROOT.parent / "shared" / "data" / "ucdp-ged-syria-2016-2019.csv")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "extract.json")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    get_extractor()
+    load_s = time.perf_counter() - t0
+    hname, heads = headlines(args.ged)
+    arts = re3d_docs()
+    results = [run(hname, heads),
+               run("re3d articles x40", [(t, None) for t in islice(cycle(arts), len(arts) * 40)]),
+               run("long (3 re3d articles joined) x20",
+                   [("\n\n".join(arts[i:i + 3]), None) for i in range(0, len(arts) - 2)] * 20)]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report = {"load_seconds": round(load_s, 2), "peak_rss_mb": round(peak_mb, 1), "results": results,
+              "python": sys.version.split()[0]}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1))
+    print(f"extractor load {load_s:.2f} s; peak RSS {peak_mb:.0f} MB (one process, one core)")
+    print(f"{'corpus':<38}{'docs':>7}{'chars':>7}{'claims':>8}{'docs/s':>9}{'docs/cpu-s':>11}")
+    for r in results:
+        print(f"{r['corpus']:<38}{r['docs']:>7}{r['mean_chars']:>7}{r['claims']:>8}{r['docs_per_s']:>9}"
+              f"{r['docs_per_cpu_s']:>11}")
+
+
+if __name__ == "__main__":
+    main()
