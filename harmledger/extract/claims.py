@@ -40,6 +40,16 @@ _BETWEEN_BEFORE = re.compile(r"^[ ]*(?:(?:the|of|at least|about|some|a total of|
                              r"more than|another|other|further|additional|least)[ ]+)*$")
 _CLAUSE = re.compile(r",?[ ]+and[ ]+|,[ ]+|[ ]+while[ ]+|[ ]+amid[ ]+|[ ]+as well as[ ]+|[ ]+after[ ]+|"
                      r"[ ]+following[ ]+|[ ]+-[ ]+|[ ]+in addition to[ ]+|[ ]+whereas[ ]+|[ ]+besides[ ]+")
+_DIRS = r"(?:north|south|east|west)(?:ern|-?east(?:ern)?|-?west(?:ern)?)?"
+_DIR_ONLY = re.compile(rf"(?:^|[ ])(?:the[ ]+)?{_DIRS}$")
+_DIR_START = re.compile(rf"^(?:the[ ]+)?{_DIRS}[ ]+(?:countryside|parts?|suburbs|outskirts|neighbo(?:u)?rhoods|"
+                        rf"sector|section|areas?)\b")
+_ITS_AREA = re.compile(rf"^(?:in[ ]+|on[ ]+)?its[ ]+(?:{_DIRS}[ ]+)?(?:and[ ]+{_DIRS}[ ]+)?(?:countryside|suburbs|"
+                       rf"outskirts|neighbo(?:u)?rhoods|surroundings|vicinity|rural areas)\b")
+_CONTEXT_WORDS = {"in", "the", "of", "city", "town", "province", "governorate", "countryside", "and", "its", "at",
+                  "on", "rural", "area", "areas", "village", "syria", "near", "yesterday", "today", "tonight",
+                  "morning", "afternoon", "evening", "night", "dawn", "this", "last", "earlier", "monday", "tuesday",
+                  "wednesday", "thursday", "friday", "saturday", "sunday"}
 _LEAD_DATE = re.compile(r"[ (\[]*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
                         r"yesterday|today)")
 _CHAIN = re.compile(r"^[ ,]*(?:and|,)[ ]*$")
@@ -80,6 +90,9 @@ class Clause:
     end: int
     places: list[Place]
     trigger: bool
+    dir_only: bool = False  # "... on the northern" (and eastern countryside of Hama)
+    dir_start: bool = False  # "eastern countryside of Hama"
+    its_area: bool = False  # "its western countryside", "its neighbourhoods"
 
 
 @dataclass(slots=True)
@@ -166,10 +179,13 @@ class Extractor:
                 local_ctx.add(p.admin1)
         counted = self._count(nf, hits)
         clauses = self._clauses(nf, hits, counted, places)
-        groups = self._group(clauses)
+        groups = self._group(clauses, nf)
         claims: list[Claim] = []
+        made: dict[int, bool] = {}
         for g in groups:
-            c = self._claim(doc, unit, nf, g, hits, counted, dates, default_date)
+            parent_ok = g.inherit is not None and made.get(id(g.inherit), False)
+            c = self._claim(doc, unit, nf, g, hits, counted, dates, default_date, parent_ok)
+            made[id(g)] = c is not None
             if c is not None:
                 claims.append(c)
         return claims, lead
@@ -277,7 +293,7 @@ class Extractor:
 
     def _rise_role(self, nf: str, hits: list[Hit], rise: Hit) -> str | None:
         for h in reversed(hits):
-            if h.end <= rise.start and rise.start - h.end <= 60 and h.cat in _ROLE_OF:
+            if h.end <= rise.start and rise.start - h.end <= 110 and h.cat in _ROLE_OF:
                 return _ROLE_OF[h.cat]
         return None
 
@@ -297,47 +313,85 @@ class Extractor:
             ps = [p for p in places if a <= p.span[0] < b]
             trig = any(a <= h.start < b and (h.cat in _ROLE_OF or h.cat in ("means", "means_weak", "attack"))
                        for h in hits) or any(a <= c.q.start < b for c in counted)
-            clauses.append(Clause(a, b, ps, trig))
+            ct = nf[a:b].rstrip(" ,;:.")
+            clauses.append(Clause(a, b, ps, trig, dir_only=bool(_DIR_ONLY.search(ct)),
+                                  dir_start=bool(_DIR_START.match(ct)), its_area=bool(_ITS_AREA.match(ct))))
         return clauses
 
-    def _is_context(self, new: list[Place], old: list[Place]) -> bool:
+    def _is_context(self, new: list[Place], old: list[Place], c: Clause, nf: str) -> bool:
         """The new clause's places only widen the old ones ("Tafas, Daraa"; "Kafr Nabl in Idlib")."""
+        if c.trigger:
+            return False  # a clause with its own attack or victims is its own report
+        rest = nf[c.start:c.end]
+        for p in new:
+            rest = rest.replace(normfold(p.evidence), " ")
+        pure = set(re.findall(r"[a-z]+", rest)) <= _CONTEXT_WORDS
         best = min(old, key=lambda p: p.precision)
         for p in new:
+            if p.precision == 6 and p.country == best.country:
+                continue  # "near Tabqa Dam, Syria"
             if p.gazetteer_id == best.gazetteer_id or p.name == best.name:
                 continue
-            if p.precision >= 3 and p.admin1 and p.admin1 == best.admin1 and best.precision < p.precision:
+            if pure and p.precision >= 3 and p.admin1 and p.admin1 == best.admin1 and best.precision < p.precision:
                 continue
-            if p.admin1 and p.admin1 == best.admin1 and key(p.name) in self.gaz.gov_names and \
+            if pure and p.admin1 and p.admin1 == best.admin1 and key(p.name) in self.gaz.gov_names and \
                     key(best.name) not in self.gaz.gov_names:
                 continue  # "Maarat al-Numan, Idlib": the governorate's name after a place in it
             return False
         return True
 
-    def _group(self, clauses: list[Clause]) -> list[Group]:
+    @staticmethod
+    def _fresh(c: Clause, cur: Group) -> bool:
+        """A clause that repeats the group's place with its own attack ("shells target Aleppo again")."""
+        return c.start > cur.start and any(p.span[0] >= c.start for p in c.places)
+
+    def _group(self, clauses: list[Clause], nf: str) -> list[Group]:
         groups: list[Group] = []
         cur: Group | None = None
+        prev: Clause | None = None
         for c in clauses:
             if cur is None:
                 cur = Group(c.start, c.end, list(c.places), own_trigger=c.trigger)
+                prev = c
                 continue
-            if c.places and cur.places and not self._is_context(c.places, cur.places):
+            again = c.trigger and cur.own_trigger and c.places and cur.places and all(
+                p.gazetteer_id in {q.gazetteer_id for q in cur.places} for p in c.places) and self._fresh(c, cur)
+            if prev is not None and prev.dir_only and c.dir_start and c.places and not cur.places:
+                # "on the northern and eastern countryside of Hama": one claim per area, same place
+                cur.places = list(c.places)
                 groups.append(cur)
-                inherit = None if c.trigger else cur
-                while inherit is not None and inherit.inherit is not None and not inherit.own_trigger:
-                    inherit = inherit.inherit
-                cur = Group(c.start, c.end, list(c.places), inherit=inherit, own_trigger=c.trigger)
+                cur = Group(c.start, c.end, list(c.places), inherit=self._root(cur, c), own_trigger=c.trigger)
+            elif c.its_area and cur.places and not c.places:
+                # "Deir Ezzor city and its countryside": the countryside is a second area of the same place
+                best = self._best_place(cur.places)
+                groups.append(cur)
+                cur = Group(c.start, c.end, [best] if best else [], inherit=self._root(cur, c),
+                            own_trigger=c.trigger)
+            elif c.places and cur.places and (again or not self._is_context(c.places, cur.places, c, nf)):
+                groups.append(cur)
+                cur = Group(c.start, c.end, list(c.places), inherit=self._root(cur, c), own_trigger=c.trigger)
             else:
                 cur.end = c.end
                 cur.places += c.places
                 cur.own_trigger = cur.own_trigger or c.trigger
+            prev = c
         if cur is not None:
             groups.append(cur)
         return groups
 
+    @staticmethod
+    def _root(cur: Group, c: Clause) -> Group | None:
+        """The group a trigger-less clause borrows its attack from (None when it has its own)."""
+        if c.trigger:
+            return None
+        inherit = cur
+        while inherit.inherit is not None and not inherit.own_trigger:
+            inherit = inherit.inherit
+        return inherit
+
     # ------------------------------------------------------------------ one claim
     def _claim(self, doc: Document, unit: Unit, nf: str, g: Group, hits: list[Hit], counted: list[Counted],
-               dates: list[DateHit], default_date: DateRef | None) -> Claim | None:
+               dates: list[DateHit], default_date: DateRef | None, parent_ok: bool = False) -> Claim | None:
         text = unit.text
         off = unit.start
         gh = [h for h in hits if g.start <= h.start < g.end]
@@ -459,10 +513,11 @@ class Extractor:
                 targets.append(Mention(h.id, text[h.start:h.end], (off + h.start, off + h.end)))
 
         place = self._best_place(g.places)
-        attack = any(h.cat == "attack" and h.id == "attack" for h in src_hits) or bool(means)
+        attack = any(h.cat == "attack" and h.id == "attack" for h in src_hits) or bool(means) or (
+            bool(targets) and any(h.cat == "attack" for h in src_hits))
         only_fighting = bool(means) and all(m.id == "ground_fighting" for m in means) and not any(
             h.cat == "attack" and h.id == "attack" for h in src_hits)
-        if not counts:
+        if not counts and not (parent_ok and place is not None and place.precision < 6):
             if not attack or only_fighting:
                 return None
             if (place is None or place.precision == 6) and not targets:

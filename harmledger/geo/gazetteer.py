@@ -17,8 +17,10 @@ from importlib import resources
 from typing import Any
 
 import ahocorasick
+from rapidfuzz import fuzz
 
 from ..model import Place
+from ..textnorm import normalize
 from .names import ARTICLES, KeyText, key, variants
 
 # types that name an administrative area or a country: matched even in lower case
@@ -41,6 +43,33 @@ _DIRECTION_BEFORE = re.compile(r"\b((?:north|south|east|west)(?:ern|-?(?:east|we
                                r"rural|eastern|western|northern|southern)[ ]+$", re.I)
 
 
+_CAPSEQ = re.compile(r"(?:\b(?:al|el|as|ash|ad|ar|az|at|an)[-' ])?[A-Z][A-Za-z']+(?:[ -](?:(?:al|el|as|ash|ad|"
+                     r"ar|az|at|an|bin|ibn|abu|umm|ez|es|ed|er)[-' ])?[A-Z][A-Za-z']+){0,3}")
+_LOCATIVE = re.compile(r"(?:\b(?:in|on|at|near|of|around|from|to|towards|into|outside|targets?|targeted|"
+                       r"targeting|hits?|bombs?|bombed|shells?|shelled|raids?|strikes?|villages?|towns?|cities|"
+                       r"city|town|village|area|areas|outskirts|countryside|between|and)[ ]+(?:the[ ]+)?|#|, )$",
+                       re.I)
+_TOKEN = re.compile(r"(?:\b(?:al|el|as|ash|ad|ar|az|at|an)[-' ])?[A-Za-z][A-Za-z']+")
+_SK_MAP = str.maketrans({"q": "k", "c": "k", "j": "j", "w": None, "y": None, "h": None, "'": None, " ": None,
+                         "a": None, "e": None, "i": None, "o": None, "u": None})
+
+
+def strip_articles(k: str) -> str:
+    toks = [t for t in k.split() if t not in _ARTS]
+    return " ".join(toks) if toks else k
+
+
+def skeleton(k: str) -> str:
+    """Consonant skeleton of a key: articles, vowels, w/y/h dropped, doubled letters collapsed."""
+    s = strip_articles(k).translate(_SK_MAP)
+    out = []
+    for ch in s:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+_ARTS = {"al", "el", "ar", "as", "ad", "ash", "at", "az", "an", "adh", "ath"}
 _ARTICLE = re.compile(r"(?:al|el|ar|as|ad|ash|at|az|an|adh|ath)[-' ]", re.I)
 
 
@@ -83,11 +112,14 @@ class Gazetteer:
         rows: list[dict[str, Any]] = []
         for pack in packs:
             rows += _read_jsonl(f"harmledger.packs.{pack}", "places.jsonl")
+        self.home = {r["country"] for r in rows}  # the packs' own countries
         rows += _read_jsonl("harmledger.geo.data", "countries.jsonl")
+        rows += _read_jsonl("harmledger.geo.data", "world_cities.jsonl")
         with resources.files("harmledger.geo.data").joinpath("stopnames.txt").open(encoding="utf-8") as f:
             stop = {line.strip() for line in f if line.strip() and not line.startswith("#")}
         # a key made only of generic name parts ("khan al", "tal al") names nothing by itself
         generic = {w for w in stop if " " not in w} | {a.strip() for a in ARTICLES} | {"al", "el"}
+        self._noise = stop
         keys: dict[str, list[int]] = {}
         for row in rows:
             e = Entry(row["id"], row["name"], row["type"], row["country"], row.get("admin1"), row.get("admin2"),
@@ -106,6 +138,15 @@ class Gazetteer:
                     if idx not in lst:
                         lst.append(idx)
         self.by_id = {e.id: i for i, e in enumerate(self.entries)}
+        # transliteration skeletons of the packs' own places, for names the exact keys miss
+        self.skeletons: dict[str, list[tuple[str, int]]] = {}
+        for k, idxs in keys.items():
+            for i in idxs:
+                e = self.entries[i]
+                if e.country in self.home and e.type != "country":
+                    sk = skeleton(k)
+                    if len(sk) >= 3:
+                        self.skeletons.setdefault(sk, []).append((strip_articles(k), i))
         self.gov_names = {key(e.name): e.name for e in self.entries if e.type == "governorate"}
         self.automaton = ahocorasick.Automaton()
         for k, idxs in keys.items():
@@ -126,8 +167,6 @@ class Gazetteer:
             if end_i + 1 < n and s[end_i + 1].isalnum():
                 continue
             cands.append((start, end_i + 1, k, idxs))
-        if not cands:
-            return []
         cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
         taken: list[tuple[int, int]] = []
         out: list[PlaceMatch] = []
@@ -141,8 +180,50 @@ class Gazetteer:
                 continue
             taken.append((start, end))
             out.append(PlaceMatch(ostart, oend, k, keep))
+        out += self._fuzzy(text, [(m.start, m.end) for m in out])
         out.sort(key=lambda m: m.start)
         return out
+
+    def _fuzzy(self, text: str, taken: list[tuple[int, int]]) -> list[PlaceMatch]:
+        """Capitalised names the exact keys missed ("Qameshly", "Shekh Meskin", "Menbej"), matched by
+        their consonant skeleton and confirmed by string similarity (rapidfuzz) of the full keys."""
+        out: list[PlaceMatch] = []
+        for m in _CAPSEQ.finditer(text):
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue
+            # a fuzzy name must stand where places stand: after "in", "near", "target", "#" ...
+            if not _LOCATIVE.search(text, max(0, m.start() - 24), m.start()):
+                continue
+            toks = [(t.start(), t.end()) for t in _TOKEN.finditer(text, m.start(), m.end())]
+            done = False
+            for n in range(min(4, len(toks)), 0, -1):
+                for i in range(0, len(toks) - n + 1):
+                    a, b = toks[i][0], toks[i + n - 1][1]
+                    cand = self._fuzzy_one(text[a:b])
+                    if cand is not None:
+                        k, idxs = cand
+                        out.append(PlaceMatch(a, b, k, idxs))
+                        done = True
+                        break
+                if done:
+                    break
+        return out
+
+    def _fuzzy_one(self, name: str) -> tuple[str, list[int]] | None:
+        k = key(name)
+        if k in self._noise or len(k.replace(" ", "")) < 5:
+            return None
+        sk = skeleton(k)
+        cands = self.skeletons.get(sk)
+        if not cands or len(sk) < 3 or (len(sk) < 4 and " " not in k):
+            return None
+        core = strip_articles(k)
+        scored = [(fuzz.ratio(core.replace(" ", ""), ck.replace(" ", "")), ck, i) for ck, i in cands]
+        best = max(s[0] for s in scored)
+        if best < 75:
+            return None
+        idxs = sorted({i for sc, _ck, i in scored if sc == best})
+        return k, idxs
 
     @staticmethod
     def _case_ok(e: Entry, first: str, text: str, start: int, end: int) -> bool:
@@ -162,8 +243,8 @@ class Gazetteer:
     # ------------------------------------------------------------------ resolving
     def resolve(self, m: PlaceMatch, text: str, context_admin1: set[str] | None = None) -> Place:
         """The best entry for a match, given the words around it and governorates named nearby."""
-        before = text[max(0, m.start - 40):m.start]
-        after = text[m.end:m.end + 30]
+        before = normalize(text[max(0, m.start - 40):m.start])
+        after = normalize(text[m.end:m.end + 30])
         city = bool(_CITY_AFTER.match(after))
         area = not city and bool(_AREA_AFTER.match(after) or _AREA_BEFORE.search(before))
         near = bool(_NEAR_BEFORE.search(before) or _NEAR_AFTER.match(after))
@@ -176,7 +257,11 @@ class Gazetteer:
                 r = -2 if e.type == "governorate" else -1
             if city and e.type in ("governorate", "district", "subdistrict"):
                 r = 10
-            in_ctx = 0 if (not ctx or e.admin1 in ctx) else 1
+            if e.type == "country":
+                r = -3  # "Iraq", "Jordan": the country, not a village of that name
+            elif e.country not in self.home:
+                r += 20  # a foreign city only when the conflict's own gazetteer has no such place
+            in_ctx = 0 if (not ctx or e.admin1 in ctx or e.type == "country") else 1
             # a bare name that is also a country: the country wins unless a Syrian context is given
             return (in_ctx, r, -(e.pop or 0), _SRC_RANK.get(e.src, 5), e.prec)
 

@@ -14,8 +14,8 @@ from bisect import bisect_right
 
 from ..textnorm import normfold
 
-_DROP = "'\"\u0640" + "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0670"
-_SPACE = "-_#/.,()[]:;!?|+*&"
+_DROP = "'\"#\u0640" + "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0670"
+_SPACE = "-_/.,()[]:;!?|+*&"
 
 
 def _build_table() -> dict[int, int | None]:
