@@ -128,3 +128,16 @@ def test_joined_reports_each_get_their_own_claim(dev_units):
     killed = [c.killed.min for c in claims if c.killed]
     assert killed[:3] == [14, 57, 57]
     assert all(c.place.admin1 == "Al-Hasakah" for c in claims[:4])
+
+
+def test_lists_of_people_and_of_countries_are_not_claims(re3d_docs):
+    assert extract("Names of the victims: Ahmad al-Hussein, Mohammad Khalil, Fatima al-Ali, Omar Haj Hussein") == []
+    text = next(s for d in re3d_docs for s in d["text"].split("\n") if "Coalition nations which have" in s)
+    assert extract(text) == []
+
+
+def test_hashtags_w_slash_and_trailing_colon():
+    c = one("#Russia airstrikes w/ cluster bombs kill 7 civilians in #Idlib countryside:")
+    assert c.killed.min == 7 and [p.id for p in c.perpetrators] == ["russia"]
+    assert [m.id for m in c.means] == ["airstrike", "cluster_munition"]
+    assert (c.place.admin1, c.place.precision) == ("Idlib", 4)

@@ -34,6 +34,8 @@ from .numbers import NumberReader, Quantity
 _ROLE_OF = {"killed_after": "killed", "killed_before": "killed", "injured_after": "injured",
             "injured_before": "injured", "casualties_after": "casualties", "casualties_before": "casualties",
             "displaced_after": "displaced", "displaced_before": "displaced"}
+_TRIGGERS = {*_ROLE_OF, "means", "means_weak", "attack", "rise"}
+_CLAUSE_TRIGGERS = {*_ROLE_OF, "means", "means_weak", "attack"}
 _NOUNISH = {"victim", "women", "children", "actor", "including"}
 _BREAKERS = {"means", "means_weak", "attack", "target"}
 _BETWEEN_BEFORE = re.compile(r"^[ ]*(?:(?:the|of|at least|about|some|a total of|up to|nearly|over|around|"
@@ -50,6 +52,8 @@ _CONTEXT_WORDS = {"in", "the", "of", "city", "town", "province", "governorate", 
                   "on", "rural", "area", "areas", "village", "syria", "near", "yesterday", "today", "tonight",
                   "morning", "afternoon", "evening", "night", "dawn", "this", "last", "earlier", "monday", "tuesday",
                   "wednesday", "thursday", "friday", "saturday", "sunday"}
+_NAME = r"[A-Z][\w'-]+(?:[ ](?:al-|el-|bin |ibn |abu |haj )?[A-Z][\w'-]+){0,3}"
+_NAME_LIST = re.compile(rf":[ ]*{_NAME}(?:[ ]*,[ ]*{_NAME}){{2,}}")
 _LEAD_DATE = re.compile(r"[ (\[]*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
                         r"yesterday|today)")
 _CHAIN = re.compile(r"^[ ,]*(?:and|,)[ ]*$")
@@ -125,21 +129,34 @@ class Extractor:
     # ------------------------------------------------------------------ documents
     def extract_document(self, doc: Document, *, from_comment: bool = False) -> list[Claim]:
         units = segment(doc.text)
-        unit_places = [self.gaz.find(u.text) for u in units]
+        # pass 1: lexicon hits per unit; places only where a claim is possible (the costly part)
+        prepared: list[tuple[str, list[Hit] | None]] = []
+        places: list[list[geo.PlaceMatch]] = []
         ctx: set[str] = set()
-        for ms in unit_places:
-            for m in ms:
-                for i in m.entries:
-                    e = self.gaz.entries[i]
-                    if e.type == "governorate" and e.admin1:
-                        ctx.add(e.admin1)
+        for u in units:
+            nf = normfold(u.text)
+            core = nf.strip(" .:!-|")
+            hits: list[Hit] | None = None
+            if not (core in self.silence_exact or core.startswith(self.silence_prefix)):
+                hits = self.lex.hits(nf, u.text)
+            ms: list[geo.PlaceMatch] = []
+            if hits and any(h.cat in _TRIGGERS for h in hits):
+                ms = self.gaz.find(u.text)
+                for m in ms:
+                    for i in m.entries:
+                        e = self.gaz.entries[i]
+                        if e.type == "governorate" and e.admin1:
+                            ctx.add(e.admin1)
+            prepared.append((nf, hits))
+            places.append(ms)
+        # pass 2: claims, with the governorates the document names as context
         claims: list[Claim] = []
         line_date: tuple[int, DateRef] | None = None  # a date that opens a line dates the whole line
-        for u, ms in zip(units, unit_places, strict=True):
+        for u, (nf, hits), ms in zip(units, prepared, places, strict=True):
             line_start = doc.text.rfind("\n", 0, u.start) + 1
             if line_date and line_date[0] != line_start:
                 line_date = None
-            got, lead = self.extract_unit(doc, u, ms, ctx, line_date[1] if line_date else None)
+            got, lead = self.extract_unit(doc, u, ms, ctx, line_date[1] if line_date else None, nf=nf, hits=hits)
             if lead is not None and line_date is None and u.start == line_start + (
                     len(doc.text[line_start:u.start]) - len(doc.text[line_start:u.start].lstrip())):
                 line_date = (line_start, lead)
@@ -149,21 +166,28 @@ class Extractor:
         return claims
 
     # ------------------------------------------------------------------ one unit
-    def extract_unit(self, doc: Document, unit: Unit, place_matches: list[geo.PlaceMatch], ctx: set[str],
-                     default_date: DateRef | None) -> tuple[list[Claim], DateRef | None]:
+    def extract_unit(self, doc: Document, unit: Unit, place_matches: list[geo.PlaceMatch] | None, ctx: set[str],
+                     default_date: DateRef | None, *, nf: str | None = None, hits: list[Hit] | None = None,
+                     ) -> tuple[list[Claim], DateRef | None]:
+        """Claims of one unit (and a date that opens it, which dates the rest of its line)."""
         text = unit.text
-        nf = normfold(text)
-        core = nf.strip(" .:!-|")
-        if core in self.silence_exact or core.startswith(self.silence_prefix):
+        if nf is None:
+            nf = normfold(text)
+            core = nf.strip(" .:!-|")
+            if core in self.silence_exact or core.startswith(self.silence_prefix):
+                return [], None
+            hits = self.lex.hits(nf, text)
+        if hits is None:
             return [], None
-        hits = self.lex.hits(nf, text)
-        if not any(h.cat in _ROLE_OF or h.cat in ("means", "means_weak", "attack", "rise") for h in hits):
+        if not any(h.cat in _TRIGGERS for h in hits):
             # no claim here; a date opening the line still dates the reports after it on that line
             lead = None
             if _LEAD_DATE.match(nf):
                 ds = self.dates.find(nf[:40], text[:40], doc.published)
                 lead = ds[0].ref if ds and ds[0].start <= 2 and ds[0].ref.start else None
             return [], lead
+        if place_matches is None:
+            place_matches = self.gaz.find(text)
         dates = self.dates.find(nf, text, doc.published)
         lead = dates[0].ref if dates and dates[0].start <= 2 and dates[0].ref.start else None
         actor_spans = [(h.start, h.end) for h in hits if h.cat == "actor"]
@@ -300,10 +324,11 @@ class Extractor:
     # ------------------------------------------------------------------ clauses and groups
     def _clauses(self, nf: str, hits: list[Hit], counted: list[Counted], places: list[Place]) -> list[Clause]:
         cuts = [0]
+        inside = bytearray(len(nf) + 1)  # positions inside a lexicon phrase or a place name: never cut there
+        for a, b in [(h.start, h.end) for h in hits if h.end - h.start > 3] + [p.span for p in places]:
+            inside[a + 1:b] = b"\x01" * max(0, b - a - 1)
         for m in _CLAUSE.finditer(nf):
-            # never cut inside a lexicon phrase or a place name
-            if any(h.start < m.start() < h.end for h in hits) or any(
-                    p.span[0] < m.start() < p.span[1] for p in places):
+            if inside[m.start()]:
                 continue
             cuts.append(m.end())
         cuts.append(len(nf) + 1)
@@ -311,8 +336,8 @@ class Extractor:
         for a, b in zip(cuts, cuts[1:], strict=False):
             b = min(b, len(nf))
             ps = [p for p in places if a <= p.span[0] < b]
-            trig = any(a <= h.start < b and (h.cat in _ROLE_OF or h.cat in ("means", "means_weak", "attack"))
-                       for h in hits) or any(a <= c.q.start < b for c in counted)
+            trig = any(a <= h.start < b and h.cat in _CLAUSE_TRIGGERS for h in hits) or any(
+                a <= c.q.start < b for c in counted)
             ct = nf[a:b].rstrip(" ,;:.")
             clauses.append(Clause(a, b, ps, trig, dir_only=bool(_DIR_ONLY.search(ct)),
                                   dir_start=bool(_DIR_START.match(ct)), its_area=bool(_ITS_AREA.match(ct))))
@@ -517,6 +542,8 @@ class Extractor:
             bool(targets) and any(h.cat == "attack" for h in src_hits))
         only_fighting = bool(means) and all(m.id == "ground_fighting" for m in means) and not any(
             h.cat == "attack" and h.id == "attack" for h in src_hits)
+        if _NAME_LIST.search(text) and not means and not any(c.q for c in cs):
+            return None  # "Names of the victims: Ahmad al-Hussein, Mohammad Khalil, ...": a list of people
         if not counts and not (parent_ok and place is not None and place.precision < 6):
             if not attack or only_fighting:
                 return None

@@ -38,6 +38,9 @@ _DATEISH = re.compile(
     r"\b(?:resolution|no\.|number|article|para(?:graph)?|s/res/|unscr|r)[ ]*\d+", re.I)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 class NumberReader:
     """Compiled number patterns of one language."""
 
@@ -86,7 +89,8 @@ class NumberReader:
 
     def find(self, nf: str) -> list[Quantity]:
         """Quantities in a normfolded text, in order."""
-        masked = [(m.start(), m.end()) for m in _DATEISH.finditer(nf)]
+        has_digit = _DIGIT.search(nf) is not None
+        masked = [(m.start(), m.end()) for m in _DATEISH.finditer(nf)] if has_digit else []
         out: list[Quantity] = []
         for m in self.re_num.finditer(nf):
             if not (m.group("dig") or m.group("word") or m.group("vague") or m.group("art")):
