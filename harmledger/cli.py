@@ -110,24 +110,35 @@ def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progres
         sys.exit(1)
 
 
-@main.command("eval")
+def _find_ged(ged_path: str | None) -> str | None:
+    if ged_path:
+        return ged_path
+    for cand in (Path.cwd().parent / "shared/data/ucdp-ged-syria-2016-2019.csv",
+                 Path(__file__).resolve().parents[2] / "shared/data/ucdp-ged-syria-2016-2019.csv"):
+        if cand.exists():
+            return str(cand)
+    return None
+
+
+@main.group("eval", invoke_without_command=True)
+@click.pass_context
 @click.option("--ged", "ged_path", type=click.Path(dir_okay=False, exists=True), default=None,
               help="UCDP GED CSV for the 2017-2019 agreement check (default: ../shared/data/… when present).")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), default=None,
               help="Write every dev-set unit with a disagreement to this JSON file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def eval_cmd(ged_path: str | None, errors_path: str | None, fmt: str) -> None:
-    """Measure the extractor on the hand-annotated dev set (and GED 2017-2019 agreement)."""
+def eval_cmd(ctx: click.Context, ged_path: str | None, errors_path: str | None, fmt: str) -> None:
+    """Measure the extractor on the hand-annotated dev set (and GED 2017-2019 agreement).
+
+    `harmledger eval geo` measures the geocoder instead.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from .evaluation.claims_eval import evaluate_devset, evaluate_ged
 
     rep = evaluate_devset(collect_errors=bool(errors_path))
     result = {"devset": rep.to_dict()}
-    if ged_path is None:
-        for cand in (Path.cwd().parent / "shared/data/ucdp-ged-syria-2016-2019.csv",
-                     Path(__file__).resolve().parents[2] / "shared/data/ucdp-ged-syria-2016-2019.csv"):
-            if cand.exists():
-                ged_path = str(cand)
-                break
+    ged_path = _find_ged(ged_path)
     if ged_path:
         result["ged_2016_dev"] = evaluate_ged(ged_path, years=("2016",))
         result["ged_2017_2019_eval"] = evaluate_ged(ged_path)
@@ -155,6 +166,96 @@ def eval_cmd(ged_path: str | None, errors_path: str | None, fmt: str) -> None:
             click.echo(f"  governorate {g['governorate_agreement']} (n={g['governorate_n']}), perpetrator "
                        f"{g['perpetrator_agreement']} (n={g['perpetrator_n']}), killed == best "
                        f"{g['killed_equals_best']} (n={g['killed_n']})")
+
+
+@eval_cmd.command("geo")
+@click.option("--ged", "ged_path", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="UCDP GED CSV (default: ../shared/data/… when present).")
+@click.option("--re3d", "re3d_path", type=click.Path(file_okay=False, exists=True), default=None,
+              help="re3d folder with entities.json files (default: the copy under tests/data when present).")
+@click.option("--misses", "misses_path", type=click.Path(dir_okay=False), default=None,
+              help="Write every GED name not found or placed more than 5 km away to this JSON file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def eval_geo_cmd(ged_path: str | None, re3d_path: str | None, misses_path: str | None, fmt: str) -> None:
+    """Measure the geocoder: GED 2017-2019 points (5 km / 25 km / governorate) and re3d Locations."""
+    from .evaluation.geo_eval import evaluate_ged_points, evaluate_re3d_locations
+
+    result: dict[str, object] = {}
+    misses: list[dict[str, object]] = []
+    ged_path = _find_ged(ged_path)
+    if ged_path:
+        result["ged_2017_2019_eval"] = evaluate_ged_points(ged_path, misses=misses)
+        result["ged_2016_dev"] = evaluate_ged_points(ged_path, years=("2016",))
+    if re3d_path is None:
+        for cand in (Path(__file__).resolve().parents[1] / "tests/data/re3d", Path.cwd() / "tests/data/re3d",
+                     Path.cwd().parent / "shared/data/re3d"):
+            if cand.exists() and any(cand.glob("*/entities.json")):
+                re3d_path = str(cand)
+                break
+    if re3d_path:
+        result["re3d_locations"] = evaluate_re3d_locations(re3d_path)
+    if not result:
+        raise click.UsageError("no evaluation data found: pass --ged and/or --re3d")
+    if misses_path:
+        Path(misses_path).write_text(json.dumps(misses, ensure_ascii=False, indent=1), "utf-8")
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=1))
+        return
+    for k, v in result.items():
+        click.echo(f"{k}: " + ", ".join(f"{a}={b}" for a, b in v.items()))  # type: ignore[union-attr]
+
+
+@main.command("geocode")
+@click.argument("name")
+@click.option("--context", default=None, help="Text around the name (\"in Idlib\", \"rural Deir Ezzor\").")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default=None,
+              help="jsonl (default for '-') or table (default for a name).")
+@click.option("--limit", type=int, default=5, show_default=True, help="Candidates printed for one name.")
+def geocode_cmd(name: str, context: str | None, fmt: str | None, limit: int) -> None:
+    """Ranked gazetteer candidates for a place NAME, offline.
+
+    With NAME '-', names are read from stdin one per line and exactly one JSON line is printed per input
+    line, in order: the best candidate or null.
+    """
+    from .geo import load
+
+    g = load()
+
+    def best_dict(p: object) -> dict[str, object] | None:
+        if p is None:
+            return None
+        return {"name": p.name, "country": p.country, "admin1": p.admin1, "admin2": p.admin2,  # type: ignore
+                "lat": p.lat, "lon": p.lon, "precision": p.precision, "score": p.score,  # type: ignore
+                "feature": p.feature, "gazetteer_id": p.gazetteer_id}  # type: ignore
+
+    if name == "-":
+        out = sys.stdout
+        for line in sys.stdin:
+            q = line.rstrip("\r\n")
+            p = g.geocode(q, context) if q.strip() else None
+            out.write(json.dumps(best_dict(p), ensure_ascii=False) + "\n")
+        out.flush()
+        return
+    cands = g.candidates(name, context, limit)
+    if (fmt or "table") == "jsonl":
+        for p, _c in cands:
+            click.echo(json.dumps(best_dict(p), ensure_ascii=False))
+        if not cands:
+            click.echo("null")
+        return
+    if not cands:
+        click.echo(f"no place found for {name!r}", err=True)
+        sys.exit(1)
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table("#", "gazetteer name", "feature", "admin1", "admin2", "country", "lat", "lon", "prec", "score", "id")
+    for n, (p, c) in enumerate(cands, 1):
+        e = g.entries[c.entry]
+        t.add_row(str(n), e.name, e.type, p.admin1 or "", p.admin2 or "", p.country or "",
+                  f"{p.lat:.4f}" if p.lat is not None else "", f"{p.lon:.4f}" if p.lon is not None else "",
+                  str(p.precision), f"{p.score:.2f}", e.id)
+    Console(width=160).print(t)
 
 
 @main.command("demo")

@@ -184,21 +184,42 @@ def main() -> None:
                      "admin2": r.get("admin2"), "lat": None, "lon": None, "pop": None,
                      "prec": r.get("prec", 3), "src": "harmledger"})
 
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from harmledger.geo.names import variants
+
+    def with_keys(row: dict) -> dict:
+        row["keys"] = sorted({v for nm in [row["name"], *row["alt"]] for v in variants(nm)})
+        return row
+
     PACK.mkdir(parents=True, exist_ok=True)
     with open(PACK / "places.jsonl", "w", encoding="utf-8") as f:
-        for row in rows:
+        for row in map(with_keys, rows):
             f.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
 
     GEO.mkdir(parents=True, exist_ok=True)
     extra = json.load(open(GEO / "country_aliases.json", encoding="utf-8"))["aliases"]
+    ru, ar = country_translations()
     with open(GEO / "countries.jsonl", "w", encoding="utf-8") as f:
         for iso, c in sorted(gc.get_countries().items()):
-            names = [c["name"]] + extra.get(iso, [])
-            f.write(json.dumps({"id": iso, "name": c["name"], "alt": names[1:], "type": "country", "country": iso,
-                                "admin1": None, "admin2": None, "lat": None, "lon": None,
-                                "pop": c.get("population"), "prec": 6, "src": "geonames"},
-                               ensure_ascii=False, separators=(",", ":")) + "\n")
+            names = [c["name"]] + extra.get(iso, []) + ru.get(iso, []) + ar.get(iso, [])
+            row = {"id": iso, "name": c["name"], "alt": list(dict.fromkeys(names[1:])), "type": "country",
+                   "country": iso, "admin1": None, "admin2": None, "lat": None, "lon": None,
+                   "pop": c.get("population"), "prec": 6, "src": "geonames"}
+            f.write(json.dumps(with_keys(row), ensure_ascii=False, separators=(",", ":")) + "\n")
     write_stopnames(shared, rows)
+    # a prior for names shared by villages in several governorates: where conflict events were coded in
+    # 2016 (the development partition), as each governorate's share of GED 2016 events
+    ev: dict[str, int] = {}
+    for r in csv.DictReader(open(shared / "ucdp-ged-syria-2016-2019.csv", encoding="utf-8")):
+        if r["year"].startswith("2016") and GED_ADM1.get(r["adm_1"]):
+            ev[GED_ADM1[r["adm_1"]]] = ev.get(GED_ADM1[r["adm_1"]], 0) + 1
+    total = sum(ev.values())
+    (PACK / "admin1_prior.json").write_text(json.dumps(
+        {"_about": "Share of UCDP GED 2016 events per governorate (development partition only); used only to "
+                   "order same-named villages when nothing in the text tells them apart.",
+         "prior": {k: round(v / total, 4) for k, v in sorted(ev.items())}}, indent=1), encoding="utf-8")
     # cities of the rest of the world: every city of 100,000+, and towns of 15,000+ in the region's
     # other conflict countries, so that Mosul, Baghdad or Istanbul resolve to their own country
     region = {"IQ", "TR", "LB", "JO", "YE", "AF", "LY", "UA", "IL", "PS", "IR", "SD", "SS", "SO", "ML", "NG"}
@@ -209,13 +230,48 @@ def main() -> None:
             if c["countrycode"] == "SY" or (c["population"] < 100000 and c["countrycode"] not in region):
                 continue
             alts = [a for a in c.get("alternatenames", []) if a and a.isascii() and a != c["name"]]
-            f.write(json.dumps({"id": f"geonames:{c['geonameid']}", "name": c["name"], "alt": sorted(set(alts))[:12],
-                                "type": "city", "country": c["countrycode"], "admin1": None, "admin2": None,
-                                "lat": c["latitude"], "lon": c["longitude"], "pop": c["population"], "prec": 1,
-                                "src": "geonames"}, ensure_ascii=False, separators=(",", ":")) + "\n")
+            row = {"id": f"geonames:{c['geonameid']}", "name": c["name"], "alt": sorted(set(alts))[:12],
+                   "type": "city", "country": c["countrycode"], "admin1": None, "admin2": None,
+                   "lat": c["latitude"], "lon": c["longitude"], "pop": c["population"], "prec": 1, "src": "geonames"}
+            f.write(json.dumps(with_keys(row), ensure_ascii=False, separators=(",", ":")) + "\n")
             n_world += 1
     print(f"{n_world} world cities")
     print(f"{len(rows)} Syrian places, {len(gc.get_countries())} countries")
+
+
+def russian_forms(name: str) -> list[str]:
+    """Case forms of a one-word Russian country name ("Сирия" -> "Сирии", "Сирию", ...), so that
+    "в Сирии" or "по Ираку" resolve; multi-word official names are kept as they are."""
+    if " " in name or "-" in name:
+        return [name]
+    low = name[-1]
+    if low == "я":
+        return [name] + [name[:-1] + e for e in ("и", "ю", "ей", "е")]
+    if low == "а":
+        return [name] + [name[:-1] + e for e in ("ы", "е", "у", "ой", "и")]
+    if low in "бвгджзклмнпрстфхцчшщ":
+        return [name] + [name + e for e in ("а", "у", "е", "ом")]
+    return [name]
+
+
+def country_translations() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Russian and Arabic country names from the iso-codes translations (via pycountry, LGPL-2.1)."""
+    import gettext
+
+    import pycountry
+
+    tr = {lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]) for lang in ("ru", "ar")}
+    ru: dict[str, list[str]] = {}
+    ar: dict[str, list[str]] = {}
+    for c in pycountry.countries:
+        base = [getattr(c, a) for a in ("common_name", "name", "official_name") if getattr(c, a, None)]
+        ru_names = [tr["ru"].gettext(n) for n in base]
+        ru[c.alpha_2] = [f for n in ru_names if n not in base for f in russian_forms(n)]
+        ar_names = [tr["ar"].gettext(n) for n in base]
+        ar[c.alpha_2] = [n for n in ar_names if n not in base]
+        # without the article: "العراق" is also written "عراق" after a preposition
+        ar[c.alpha_2] += [n[2:] for n in ar[c.alpha_2] if n.startswith("ال") and " " not in n]
+    return ru, ar
 
 
 def write_stopnames(shared: Path, rows: list[dict]) -> None:

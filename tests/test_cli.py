@@ -96,3 +96,26 @@ def test_demo_runs_on_the_bundled_corpus(tmp_path):
     lines = out.read_text("utf-8").splitlines()
     assert len(lines) > 200
     check_contract(json.loads(lines[0]))
+
+
+def test_geocode_reads_stdin_and_prints_one_line_per_input_line():
+    names = "Haritan\nnowhere-at-all-xyz\n\n#DeirEzzor\nYemen\nАлеппо\n"
+    r = run("geocode", "-", "--format", "jsonl", stdin=names)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) == 6
+    rows = [json.loads(x) for x in lines]
+    assert rows[1] is None and rows[2] is None
+    assert rows[0]["admin1"] == "Aleppo" and rows[3]["admin1"] == "Deir ez-Zor" and rows[4]["country"] == "YE"
+    for row in (rows[0], rows[3], rows[5]):
+        assert set(row) >= {"name", "country", "admin1", "admin2", "lat", "lon", "precision", "score"}
+
+
+def test_geocode_table_ranks_candidates_and_context_changes_the_choice():
+    r = run("geocode", "Mansura", "--format", "jsonl", "--context", "in Tartous countryside")
+    first = json.loads(r.stdout.splitlines()[0])
+    assert first["admin1"] == "Tartus"
+    r = run("geocode", "Maarat al-Numan")
+    assert r.returncode == 0 and "Idlib" in r.stdout
+    r = run("geocode", "qqqqzzzz")
+    assert r.returncode == 1 and "no place found" in r.stderr

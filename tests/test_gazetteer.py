@@ -41,3 +41,42 @@ def test_villages_from_ocha_and_ged_with_offsets_into_the_original():
 def test_english_words_and_lower_case_are_not_villages():
     g = load()
     assert g.find("he said the hit was a mare of a day") == []
+
+
+def test_transliterations_of_the_issue_resolve_to_the_same_place():
+    g = load()
+    groups = [("Maarat al-Numan", "Ma'arrat an-Nu'man", "Ma’art Al No’man", "Maarat al-Num’an"),
+              ("Haritan", "Hraytan", "Hreitan", "Haryatan"),
+              ("Kafr Nboudha", "Kafr Nabudah"),
+              ("Deir ez-Zor", "Deir Ezzor", "DeirEzzor", "Dayr az Zawr"),
+              ("Palmyra", "Tadmur")]
+    for names in groups:
+        places = [g.geocode(n) for n in names]
+        assert all(p is not None for p in places), names
+        assert len({p.admin1 for p in places}) == 1, [(n, p.admin1) for n, p in zip(names, places, strict=True)]
+        lat0, lon0 = places[0].lat, places[0].lon
+        assert all(abs(p.lat - lat0) < 0.05 and abs(p.lon - lon0) < 0.05 for p in places), names
+
+
+def test_arabic_and_russian_names_and_type_words():
+    g = load()
+    assert g.geocode("حلب").admin1 == "Aleppo"
+    assert g.geocode("Алеппо").admin1 == "Aleppo"
+    assert g.geocode("Ирак").country == "IQ" and g.geocode("اليمن").country == "YE"
+    assert g.geocode("Сирия").country == "SY" and g.geocode("Сирия").precision == 6
+    p = g.geocode("Shamarikh village")
+    assert p.admin1 == "Aleppo" and p.precision == 1
+    assert g.geocode("rural Idlib").precision == 4
+    assert g.geocode("Idlib governorate").feature == "governorate"
+    assert g.geocode("Idlib city").feature != "governorate"
+
+
+def test_context_chooses_between_same_named_villages():
+    g = load()
+    cands = g.candidates("Mansura", limit=20)
+    admin1s = {p.admin1 for p, _c in cands} - {None}
+    assert len(admin1s) >= 4  # villages of that name in several governorates
+    for adm in admin1s:
+        assert g.geocode("Mansura", context=f"shelling in rural {adm}").admin1 == adm
+    # without context the best candidate says it is unsure
+    assert cands[0][1].score < 1.0

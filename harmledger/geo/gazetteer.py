@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 import ahocorasick
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ..model import Place
 from ..textnorm import normalize
@@ -27,7 +27,7 @@ from .names import ARTICLES, KeyText, key, variants
 _ADMIN = {"governorate", "district", "country"}
 _TYPE_RANK = {"city": 0, "town": 1, "village": 2, "place": 2, "neighbourhood": 2, "camp": 2, "airport": 2,
               "dam": 2, "area": 3, "subdistrict": 4, "region": 5, "district": 6, "governorate": 7, "country": 9}
-_SRC_RANK = {"geonames": 0, "ucdp-ged-2016": 1, "ocha-cod": 2, "harmledger": 3, "open-syria": 4}
+_SRC_RANK = {"ucdp-ged-2016": 0, "geonames": 1, "ocha-cod": 2, "harmledger": 3, "open-syria": 4}
 
 _AREA_AFTER = re.compile(r"^[ ]*(?:'s[ ]+)?(countryside|province|governorate|rural|region|desert|badia|"
                          r"countryside's|country side)\b", re.I)
@@ -38,6 +38,13 @@ _NEAR_BEFORE = re.compile(r"\b(near|nearby|close to|around|outskirts of|vicinity
                           r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of|"
                           r"(?:north|south|east|west)[ ]+\w+ of|surroundings of|environs of|"
                           r"\d+ ?km (?:\w+ )?(?:of|from))(?: the)?[ ]*#?$", re.I)
+_VILLAGE_AFTER = re.compile(r"^[ ]*(village|hamlet|farm|farms|camp|neighbo(?:u)?rhood|suburb|quarter)\b", re.I)
+_TYPE_WORDS = (r"village|town|city|countryside|rural|district|governorate|province|area|suburb|suburbs|"
+               r"neighbo(?:u)?rhood|quarter|camp|region|outskirts|desert|mountains?|plain|subdistrict|nahiya|"
+               r"mantika|sub-district|municipality")
+_QUERY = re.compile(rf"^(?P<pre>(?:(?:rural|reef|rif|(?:the[ ]+)?(?:(?:north|south|east|west)(?:ern)?[ ]+)?"
+                    rf"(?:countryside|outskirts|suburbs|vicinity)[ ]+of)[ ]+)?)#?(?P<core>.+?)"
+                    rf"(?P<post>(?:[ ]+(?:{_TYPE_WORDS}))*)$", re.I)
 _CITY_AFTER = re.compile(r"^[ ]*(city|town)\b", re.I)
 _DIRECTION_BEFORE = re.compile(r"\b((?:north|south|east|west)(?:ern|-?(?:east|west)(?:ern)?)?|central|"
                                r"rural|eastern|western|northern|southern)[ ]+$", re.I)
@@ -57,6 +64,18 @@ _SK_MAP = str.maketrans({"q": "k", "c": "k", "j": "j", "w": None, "y": None, "h"
 def strip_articles(k: str) -> str:
     toks = [t for t in k.split() if t not in _ARTS]
     return " ".join(toks) if toks else k
+
+
+_DEEP_SUBS = [(re.compile(r"\b(?:an|ar|as|ash|ad|az|at|el|adh|ath|ez|es|ed|er|il|ul)\b"), "al"),
+              (re.compile(r"ou|oo"), "u"), (re.compile(r"ee|ie"), "i"), (re.compile(r"ei|ey|ai|ay"), "ay"),
+              (re.compile(r"(.)\1+"), r"\1"), (re.compile(r"[ ]"), "")]
+
+
+def deep_key(k: str) -> str:
+    """A deeper normal form of a key: 'maarat an numan' and 'maarrat al numan' meet at 'maratalnuman'."""
+    for rx, rep in _DEEP_SUBS:
+        k = rx.sub(rep, k)
+    return k
 
 
 def skeleton(k: str) -> str:
@@ -97,6 +116,14 @@ class PlaceMatch:
     end: int
     key: str
     entries: list[int]
+    quality: float = 1.0  # 1.0 exact key; the similarity of a fuzzy match
+
+
+@dataclass(slots=True, frozen=True)
+class Candidate:
+    entry: int
+    score: float
+    precision: int
 
 
 def _read_jsonl(package: str, name: str) -> list[dict[str, Any]]:
@@ -113,6 +140,13 @@ class Gazetteer:
         for pack in packs:
             rows += _read_jsonl(f"harmledger.packs.{pack}", "places.jsonl")
         self.home = {r["country"] for r in rows}  # the packs' own countries
+        self.prior: dict[str, float] = {}
+        for pack in packs:
+            try:
+                with resources.files(f"harmledger.packs.{pack}").joinpath("admin1_prior.json").open() as f:
+                    self.prior.update(json.load(f)["prior"])
+            except FileNotFoundError:
+                pass
         rows += _read_jsonl("harmledger.geo.data", "countries.jsonl")
         rows += _read_jsonl("harmledger.geo.data", "world_cities.jsonl")
         with resources.files("harmledger.geo.data").joinpath("stopnames.txt").open(encoding="utf-8") as f:
@@ -120,38 +154,60 @@ class Gazetteer:
         # a key made only of generic name parts ("khan al", "tal al") names nothing by itself
         generic = {w for w in stop if " " not in w} | {a.strip() for a in ARTICLES} | {"al", "el"}
         self._noise = stop
+        self._home_keys: list[str] | None = None
         keys: dict[str, list[int]] = {}
         for row in rows:
             e = Entry(row["id"], row["name"], row["type"], row["country"], row.get("admin1"), row.get("admin2"),
                       row.get("lat"), row.get("lon"), row.get("pop"), row["prec"], row["src"], row.get("coords"))
             idx = len(self.entries)
             self.entries.append(e)
-            names = [e.name] + list(row.get("alt") or [])
-            for nm in names:
-                for k in variants(nm):
-                    admin = e.type in _ADMIN
-                    if len(k.replace(" ", "")) < (2 if e.type == "country" else 4):
-                        continue
-                    if not admin and (k in stop or len(k) < 4 or set(k.split()) <= generic):
-                        continue
-                    lst = keys.setdefault(k, [])
-                    if idx not in lst:
-                        lst.append(idx)
+            admin = e.type in _ADMIN
+            # keys are precomputed by scripts/build_gazetteer.py (names.variants of every name)
+            row_keys = row.get("keys") or sorted({v for nm in [e.name, *(row.get("alt") or [])] for v in variants(nm)})
+            for k in row_keys:
+                n = len(k.replace(" ", ""))
+                if n < (2 if (e.type == "country" or not k.isascii()) else 4):
+                    continue
+                if not admin and k.isascii() and (k in stop or n < 4 or set(k.split()) <= generic):
+                    continue
+                keys.setdefault(k, []).append(idx)
         self.by_id = {e.id: i for i, e in enumerate(self.entries)}
-        # transliteration skeletons of the packs' own places, for names the exact keys miss
-        self.skeletons: dict[str, list[tuple[str, int]]] = {}
-        for k, idxs in keys.items():
-            for i in idxs:
-                e = self.entries[i]
-                if e.country in self.home and e.type != "country":
-                    sk = skeleton(k)
-                    if len(sk) >= 3:
-                        self.skeletons.setdefault(sk, []).append((strip_articles(k), i))
+        self._skeletons: dict[str, list[tuple[str, int]]] | None = None
+        self._deep: dict[str, list[int]] | None = None
         self.gov_names = {key(e.name): e.name for e in self.entries if e.type == "governorate"}
+        self.keys = keys
         self.automaton = ahocorasick.Automaton()
         for k, idxs in keys.items():
             self.automaton.add_word(k, (k, tuple(idxs)))
         self.automaton.make_automaton()
+
+    @property
+    def skeletons(self) -> dict[str, list[tuple[str, int]]]:
+        """Transliteration skeletons of the packs' own places (built on first use)."""
+        if self._skeletons is None:
+            sks: dict[str, list[tuple[str, int]]] = {}
+            for k, idxs in self.keys.items():
+                if not k.isascii():
+                    continue
+                for i in idxs:
+                    e = self.entries[i]
+                    if e.country in self.home and e.type != "country":
+                        sk = skeleton(k)
+                        if len(sk) >= 3:
+                            sks.setdefault(sk, []).append((strip_articles(k), i))
+            self._skeletons = sks
+        return self._skeletons
+
+    @property
+    def deep(self) -> dict[str, list[int]]:
+        """Keys in a deeper normal form (articles, doubled letters, vowel spellings), built on first use."""
+        if self._deep is None:
+            dd: dict[str, list[int]] = {}
+            for k, idxs in self.keys.items():
+                if k.isascii():
+                    dd.setdefault(deep_key(k), []).extend(idxs)
+            self._deep = dd
+        return self._deep
 
     # ------------------------------------------------------------------ finding
     def find(self, text: str) -> list[PlaceMatch]:
@@ -178,6 +234,9 @@ class Gazetteer:
             keep = [i for i in idxs if self._case_ok(self.entries[i], first, text, ostart, oend)]
             if not keep:
                 continue
+            if k.isascii() and any(self.entries[i].type not in _ADMIN for i in keep):
+                # spellings that meet only in the deeper form join as candidates ("al-Numan" / "an-Nu'man")
+                keep += [i for i in self.deep.get(deep_key(k), ()) if i not in keep]
             taken.append((start, end))
             out.append(PlaceMatch(ostart, oend, k, keep))
         out += self._fuzzy(text, [(m.start, m.end) for m in out])
@@ -201,15 +260,15 @@ class Gazetteer:
                     a, b = toks[i][0], toks[i + n - 1][1]
                     cand = self._fuzzy_one(text[a:b])
                     if cand is not None:
-                        k, idxs = cand
-                        out.append(PlaceMatch(a, b, k, idxs))
+                        k, idxs, q = cand
+                        out.append(PlaceMatch(a, b, k, idxs, q))
                         done = True
                         break
                 if done:
                     break
         return out
 
-    def _fuzzy_one(self, name: str) -> tuple[str, list[int]] | None:
+    def _fuzzy_one(self, name: str) -> tuple[str, list[int], float] | None:
         k = key(name)
         if k in self._noise or len(k.replace(" ", "")) < 5:
             return None
@@ -223,7 +282,7 @@ class Gazetteer:
         if best < 75:
             return None
         idxs = sorted({i for sc, _ck, i in scored if sc == best})
-        return k, idxs
+        return k, idxs, round(best / 100, 3)
 
     @staticmethod
     def _case_ok(e: Entry, first: str, text: str, start: int, end: int) -> bool:
@@ -241,74 +300,160 @@ class Gazetteer:
         return first.isupper() or not first.isascii()
 
     # ------------------------------------------------------------------ resolving
-    def resolve(self, m: PlaceMatch, text: str, context_admin1: set[str] | None = None) -> Place:
-        """The best entry for a match, given the words around it and governorates named nearby."""
-        before = normalize(text[max(0, m.start - 40):m.start])
-        after = normalize(text[m.end:m.end + 30])
+    def rank(self, entries: list[int], before: str = "", after: str = "", ctx: set[str] | None = None,
+             quality: float = 1.0) -> list[Candidate]:
+        """Candidates for one name, best first, each with a score in [0, 1] and a precision code.
+
+        ``before``/``after`` are the words around the name ("northern countryside of" … "city"); ``ctx`` the
+        governorates named nearby or in the document; ``quality`` how well the name itself matched (1.0 exact).
+        """
+        before, after = normalize(before), normalize(after)
         city = bool(_CITY_AFTER.match(after))
         area = not city and bool(_AREA_AFTER.match(after) or _AREA_BEFORE.search(before))
         near = bool(_NEAR_BEFORE.search(before) or _NEAR_AFTER.match(after))
-        ctx = context_admin1 or set()
+        village = bool(_VILLAGE_AFTER.match(after))
+        ctx = {c for c in (ctx or set()) if c}
 
-        def rank(i: int) -> tuple[float, ...]:
+        def order(i: int) -> tuple[float, ...]:
             e = self.entries[i]
             r = _TYPE_RANK.get(e.type, 3)
             if area and e.type in ("governorate", "district"):
                 r = -2 if e.type == "governorate" else -1
-            if city and e.type in ("governorate", "district", "subdistrict"):
+            if (city or village) and e.type in ("governorate", "district", "subdistrict"):
                 r = 10
             if e.type == "country":
                 r = -3  # "Iraq", "Jordan": the country, not a village of that name
             elif e.country not in self.home:
                 r += 20  # a foreign city only when the conflict's own gazetteer has no such place
             in_ctx = 0 if (not ctx or e.admin1 in ctx or e.type == "country") else 1
-            # a bare name that is also a country: the country wins unless a Syrian context is given
-            return (in_ctx, r, -(e.pop or 0), _SRC_RANK.get(e.src, 5), e.prec)
+            return (in_ctx, r, -(e.pop or 0), -self.prior.get(e.admin1 or "", 0.0), _SRC_RANK.get(e.src, 5), e.prec)
 
-        best_i = min(m.entries, key=rank)
-        e = self.entries[best_i]
-        admin1s = {self.entries[i].admin1 for i in m.entries if self.entries[i].country == "SY"}
-        score = 1.0
-        if len(admin1s) > 1 and not (ctx & admin1s):
-            score = 0.6 if e.pop else 0.5
-        prec = e.prec
-        if e.coords == "subdistrict_centroid" or (e.lat is None and e.type not in _ADMIN and prec < 3):
-            prec = max(prec, 3)
+        ranked = sorted(set(entries), key=order)
+        best = self.entries[ranked[0]]
+        # ambiguity: the same name in other governorates, with nothing nearby to choose between them
+        rivals = {self.entries[i].admin1 for i in ranked if self.entries[i].country == best.country
+                  and self.entries[i].type not in _ADMIN} - {best.admin1}
+        ambiguous = bool(rivals) and not (ctx and best.admin1 in ctx) and not (area and best.type in _ADMIN)
+        out: list[Candidate] = []
+        for n, i in enumerate(ranked):
+            e = self.entries[i]
+            prec = e.prec
+            if e.coords == "subdistrict_centroid" or (e.lat is None and e.type not in _ADMIN and prec < 3):
+                prec = max(prec, 3)
+            if area and e.type in ("governorate", "district"):
+                prec = 4 if e.type == "governorate" else 3
+            elif area and prec <= 2:
+                prec = 2  # "the countryside of <town>": near the named place
+            if near and prec == 1:
+                prec = 2
+            score = quality * (0.6 if ambiguous else 1.0) * (1.0 if n == 0 else max(0.1, 0.8 - 0.1 * n))
+            if ctx and e.admin1 not in ctx and e.type != "country":
+                score *= 0.7
+            out.append(Candidate(i, round(score, 3), prec))
+        return out
+
+    def resolve(self, m: PlaceMatch, text: str, context_admin1: set[str] | None = None) -> Place:
+        """The best entry for a match in a text, given the words around it and governorates named nearby."""
+        before = text[max(0, m.start - 40):m.start]
+        after = text[m.end:m.end + 30]
+        best = self.rank(m.entries, before, after, context_admin1, m.quality)[0]
+        nb, na = normalize(before), normalize(after)
         ev_start, ev_end = m.start, m.end
-        if area and e.type in ("governorate", "district"):
-            prec = 4 if e.type == "governorate" else 3
-        elif area and prec <= 2:
-            prec = 2  # "the countryside of <town>": near the named place
-        if near and prec == 1:
-            prec = 2
         # evidence: the name with the words that placed it ("northern countryside of Aleppo")
-        mb = _AREA_BEFORE.search(before) or _NEAR_BEFORE.search(before)
+        mb = _AREA_BEFORE.search(nb) or _NEAR_BEFORE.search(nb)
         if mb:
-            ev_start = m.start - (len(before) - mb.start())
+            ev_start = m.start - (len(nb) - mb.start())
             md = _DIRECTION_BEFORE.search(text[max(0, ev_start - 20):ev_start])
             if md:
                 ev_start -= len(text[max(0, ev_start - 20):ev_start]) - md.start()
-        ma = _AREA_AFTER.match(after) or _CITY_AFTER.match(after)
+        ma = _AREA_AFTER.match(na) or _CITY_AFTER.match(na)
         if ma:
             ev_end = m.end + ma.end()
         if not mb:
-            md = _DIRECTION_BEFORE.search(before[-20:])
+            md = _DIRECTION_BEFORE.search(nb[-20:])
             if md and ma:
-                ev_start = m.start - (len(before[-20:]) - md.start())
-        name = text[m.start:m.end].lstrip("#")
-        return Place(name=name, country=e.country, admin1=e.admin1 if e.country == "SY" else None,
-                     admin2=e.admin2 if e.country == "SY" else None, lat=e.lat, lon=e.lon, precision=prec,
-                     evidence=text[ev_start:ev_end], span=(ev_start, ev_end), feature=e.type,
-                     gazetteer_id=e.id, score=score)
+                ev_start = m.start - (len(nb[-20:]) - md.start())
+        return self.place(best, text[m.start:m.end].lstrip("#"), text[ev_start:ev_end], (ev_start, ev_end))
+
+    def place(self, c: Candidate, name: str, evidence: str, span: tuple[int, int]) -> Place:
+        e = self.entries[c.entry]
+        return Place(name=name, country=e.country, admin1=e.admin1 if e.country in self.home else None,
+                     admin2=e.admin2 if e.country in self.home else None, lat=e.lat, lon=e.lon,
+                     precision=c.precision, evidence=evidence, span=span, feature=e.type, gazetteer_id=e.id,
+                     score=c.score)
+
+    # ------------------------------------------------------------------ geocoding a bare name
+    def candidates(self, name: str, context: str | None = None, limit: int = 5) -> list[tuple[Place, Candidate]]:
+        """Ranked candidates for a place name as typed ("Maarat al-Numan", "#DeirEzzor", "Shamarikh village",
+        "rural Idlib"), optionally with context text naming a governorate ("in Idlib", "rural Deir Ezzor").
+        Alternatives written with a slash ("As Suwar town/Sur town") are tried in turn."""
+        name, context = name.strip(), (context or "").strip()
+        got = self._candidates(name, context, limit)
+        if not got and "/" in name:
+            for part in name.split("/"):
+                if part.strip():
+                    got = self._candidates(part.strip(), context, limit)
+                    if got:
+                        break
+        return got
+
+    @lru_cache(maxsize=200_000)  # noqa: B019 - the gazetteer lives as long as the process
+    def _candidates(self, name: str, context: str, limit: int) -> list[tuple[Place, Candidate]]:
+        m = _QUERY.match(name)
+        core = m.group("core") if m and m.group("core") else name
+        before = (m.group("pre") or "") if m else ""
+        after = (m.group("post") or "") if m else ""
+        k = key(core)
+        idxs = list(self.keys.get(k, ()))
+        quality = 1.0
+        if not idxs:
+            for v in variants(core):
+                idxs += list(self.keys.get(v, ()))
+        # spellings that meet only in the deeper form ("Maarat al-Numan" / "Ma'arrat an-Nu'man") join in
+        if k.isascii():
+            idxs = list(dict.fromkeys(idxs + list(self.deep.get(deep_key(k), ()))))
+        if not idxs:
+            found = self._fuzzy_one(core)
+            if found is None:
+                found = self._fuzzy_any(k)
+            if found is None:
+                return []
+            idxs, quality = found[1], found[2]
+        ctx = self.context_governorates(context) if context else set()
+        ranked = self.rank(idxs, before, " " + after if after else "", ctx, quality)[:limit]
+        return [(self.place(c, core, name, (0, len(name))), c) for c in ranked]
+
+    def context_governorates(self, text: str) -> set[str]:
+        """Governorates named in a context text ("in Idlib", "rural Deir Ezzor", "northern Aleppo countryside")."""
+        out: set[str] = set()
+        for m in self.find(text):
+            for i in m.entries:
+                e = self.entries[i]
+                if e.type in ("governorate", "district") and e.admin1:
+                    out.add(e.admin1)
+        if not out:
+            for m in self.find(text):
+                e = self.entries[self.rank(m.entries)[0].entry]
+                if e.admin1:
+                    out.add(e.admin1)
+        return out
+
+    def _fuzzy_any(self, k: str) -> tuple[str, list[int], float] | None:
+        """Last resort for a bare name: the closest key of the conflict's own places (rapidfuzz, >= 85)."""
+        if len(k) < 5:
+            return None
+        if self._home_keys is None:
+            self._home_keys = [kk for kk, idxs in self.keys.items()
+                               if any(self.entries[i].country in self.home for i in idxs)]
+        hit = process.extractOne(k, self._home_keys, scorer=fuzz.ratio, score_cutoff=85)
+        if hit is None:
+            return None
+        return hit[0], list(self.keys[hit[0]]), hit[1] / 100
 
     def geocode(self, name: str, context: str | None = None) -> Place | None:
-        """Resolve a bare name (the whole string must be one place name)."""
-        ms = self.find(name)
-        if not ms:
-            return None
-        ctx = {self.entries[i].admin1 for c in self.find(context or "") for i in c.entries
-               if self.entries[i].type == "governorate"} if context else None
-        return self.resolve(max(ms, key=lambda m: m.end - m.start), name, {a for a in (ctx or set()) if a})
+        """The best place for a name, or None."""
+        c = self.candidates(name, context, 1)
+        return c[0][0] if c else None
 
 
 @lru_cache(maxsize=4)

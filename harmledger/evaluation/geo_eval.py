@@ -1,0 +1,91 @@
+"""``harmledger eval geo``: the geocoder against UCDP GED 2017-2019 points and re3d Location entities.
+
+(a) Every GED 2017-2019 row with ``where_prec`` 1 or 2: its ``where_coordinates`` string ("Shamarikh
+    village") is geocoded with no other context; the result is scored by great-circle distance to GED's
+    point (within 5 km, within 25 km) and by governorate (GED ``adm_1``). No gazetteer entry or rule comes
+    from these rows (the gazetteer takes GED names from 2016 rows only).
+(b) re3d Location entities: the share of annotated locations that ``find`` locates in their document
+    (an overlapping span) and the share it resolves to a place at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ..geo import load
+
+GED_ADM1 = {"Hamah": "Hama", "Ar Raqqah": "Raqqa", "Deir ez Zor": "Deir ez-Zor", "Al Hasakah": "Al-Hasakah",
+            "As Suwayda": "As-Suwayda"}
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def evaluate_ged_points(path: str | Path, years: tuple[str, ...] = ("2017", "2018", "2019"),
+                        misses: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    g = load()
+    rows = [r for r in csv.DictReader(open(path, encoding="utf-8"))
+            if r["year"][:4] in years and r["where_prec"] in ("1", "2", "1.0", "2.0") and r["where_coordinates"]]
+    n = found = w5 = w25 = gov_ok = 0
+    by_prec: Counter[int] = Counter()
+    names: set[str] = set()
+    for r in rows:
+        n += 1
+        names.add(r["where_coordinates"])
+        p = g.geocode(r["where_coordinates"])
+        adm = r["adm_1"].replace(" Governorate", "")
+        adm = GED_ADM1.get(adm, adm)
+        if p is None:
+            if misses is not None:
+                misses.append({"name": r["where_coordinates"], "adm_1": adm, "reason": "not found"})
+            continue
+        found += 1
+        by_prec[p.precision] += 1
+        gov_ok += p.admin1 == adm
+        if p.lat is not None and p.lon is not None:
+            d = haversine_km(p.lat, p.lon, float(r["latitude"]), float(r["longitude"]))
+            w5 += d <= 5
+            w25 += d <= 25
+            if d > 5 and misses is not None:
+                misses.append({"name": r["where_coordinates"], "adm_1": adm, "got": p.admin1,
+                               "gazetteer_id": p.gazetteer_id, "km": round(d, 1)})
+    return {"rows": n, "distinct_names": len(names), "found": found, "found_share": round(found / n, 3),
+            "within_5km": round(w5 / n, 3), "within_25km": round(w25 / n, 3), "governorate": round(gov_ok / n, 3),
+            "precision_codes": dict(sorted(by_prec.items()))}
+
+
+def evaluate_re3d_locations(folder: str | Path) -> dict[str, Any]:
+    g = load()
+    total = located = resolved = 0
+    for sub in sorted(Path(folder).iterdir()):
+        if not (sub / "entities.json").exists():
+            continue
+        docs = {}
+        for line in open(sub / "documents.json", encoding="utf-8"):
+            d = json.loads(line)
+            docs[d["_id"]] = d["text"]
+        ents = [json.loads(x) for x in open(sub / "entities.json", encoding="utf-8")]
+        found_cache: dict[str, list[tuple[int, int]]] = {}
+        for e in ents:
+            if e.get("type") != "Location" or e["documentId"] not in docs:
+                continue
+            total += 1
+            text = docs[e["documentId"]]
+            if e["documentId"] not in found_cache:
+                found_cache[e["documentId"]] = [(m.start, m.end) for m in g.find(text)]
+            spans = found_cache[e["documentId"]]
+            if any(a < e["end"] and e["begin"] < b for a, b in spans):
+                located += 1
+            if g.geocode(e["value"]) is not None:
+                resolved += 1
+    return {"locations": total, "found_in_text": round(located / total, 3) if total else None,
+            "resolved_by_name": round(resolved / total, 3) if total else None}
