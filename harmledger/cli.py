@@ -80,10 +80,10 @@ def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progres
     when no input could be read at all.
     """
     if published:
-        from .ingest import _iso_date
+        from .ingest import strict_date
 
-        if _iso_date(published) is None:
-            raise click.BadParameter("expected YYYY-MM-DD", param_hint="--published")
+        if strict_date(published) is None:
+            raise click.BadParameter("expected a date written YYYY-MM-DD", param_hint="--published")
     stats: Counter[str] = Counter()
     out = sys.stdout
     if fmt == "table":

@@ -30,6 +30,8 @@ def run_demo(limit: int | None = None, out_path: str = "harmledger-demo-claims.j
         biggest: list[tuple[int, str, str]] = []
         with open(out_path, "w", encoding="utf-8") as out:
             for item in read([str(path)]):
+                if limit is not None and docs >= limit:
+                    break
                 if isinstance(item, ReadError):
                     errors += 1
                     click.echo(str(item), err=True)
@@ -46,8 +48,6 @@ def run_demo(limit: int | None = None, out_path: str = "harmledger-demo-claims.j
                     if c.killed and c.kind == "incident":
                         biggest.append((c.killed.min, c.quote or c.text, item.published or "?"))
                     out.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
-                if limit and docs >= limit:
-                    break
     dt = time.perf_counter() - t0
 
     def top(c: Counter[str], n: int = 6) -> str:

@@ -56,6 +56,13 @@ def _iso_date(value: object) -> str | None:
         return None
 
 
+def strict_date(value: str) -> str | None:
+    """``value`` when it is exactly a valid YYYY-MM-DD date, else None."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value or ""):
+        return None
+    return _iso_date(value)
+
+
 def _looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\x00" in head:
@@ -121,6 +128,8 @@ def jsonl_documents(data: bytes, source: str, *, published: str | None = None
     for raw_line in data.split(b"\n"):
         lineno += 1
         line = raw_line.rstrip(b"\r")
+        if lineno == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")
         if not line.strip():
             continue
         where = f"{source}:{lineno}"
@@ -155,7 +164,7 @@ def jsonl_documents(data: bytes, source: str, *, published: str | None = None
 
 
 def _sniff(data: bytes) -> str:
-    head = data[:2048].lstrip()
+    head = data[:2048].removeprefix(b"\xef\xbb\xbf").lstrip()
     if head[:1] == b"{":
         return "jsonl"
     if head[:1] == b"<" and re.search(rb"<(html|body|div|p|article|head|!doctype)", head[:2048], re.I):

@@ -86,8 +86,20 @@ def segment(text: str) -> list[Unit]:
     return units
 
 
+#: A longer stretch with no sentence break (a pasted table, a page without punctuation) is cut at the
+#: last comma or space before this length, so that reading time stays linear in the document's length.
+MAX_UNIT = 1500
+
+
 def _emit(units: list[Unit], text: str, start: int, end: int, kind: str | None, line_has_stop: bool) -> None:
     start, end = _trim(text, start, end)
+    while end - start > MAX_UNIT:
+        cut = max(text.rfind(", ", start, start + MAX_UNIT), text.rfind(" ", start, start + MAX_UNIT))
+        if cut <= start + MAX_UNIT // 2:
+            cut = start + MAX_UNIT
+        _emit(units, text, start, cut, kind, line_has_stop)
+        start = cut
+        start, end = _trim(text, start, end)
     if end <= start or not _HAS_LETTER.search(text, start, end):
         return
     ukind = kind or ("sentence" if line_has_stop else "headline")

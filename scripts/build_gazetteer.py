@@ -201,11 +201,13 @@ def main() -> None:
     GEO.mkdir(parents=True, exist_ok=True)
     extra = json.load(open(GEO / "country_aliases.json", encoding="utf-8"))["aliases"]
     ru, ar = country_translations()
+    centroids = country_centroids(shared / "boundaries" / "world_admin0_ne110m.geojson")
     with open(GEO / "countries.jsonl", "w", encoding="utf-8") as f:
         for iso, c in sorted(gc.get_countries().items()):
             names = [c["name"]] + extra.get(iso, []) + ru.get(iso, []) + ar.get(iso, [])
             row = {"id": iso, "name": c["name"], "alt": list(dict.fromkeys(names[1:])), "type": "country",
-                   "country": iso, "admin1": None, "admin2": None, "lat": None, "lon": None,
+                   "country": iso, "admin1": None, "admin2": None,
+                   "lat": centroids.get(c["iso3"], (None, None))[0], "lon": centroids.get(c["iso3"], (None, None))[1],
                    "pop": c.get("population"), "prec": 6, "src": "geonames"}
             f.write(json.dumps(with_keys(row), ensure_ascii=False, separators=(",", ":")) + "\n")
     write_stopnames(shared, rows)
@@ -237,6 +239,27 @@ def main() -> None:
             n_world += 1
     print(f"{n_world} world cities")
     print(f"{len(rows)} Syrian places, {len(gc.get_countries())} countries")
+
+
+def country_centroids(path: Path) -> dict[str, tuple[float, float]]:
+    """Area-weighted centroid of each country's largest polygon (Natural Earth 1:110m, public domain)."""
+    out: dict[str, tuple[float, float]] = {}
+    for f in json.load(open(path, encoding="utf-8"))["features"]:
+        iso3 = f["properties"].get("iso_a3")
+        best = None
+        for poly in _polygons(f["geometry"]):
+            ring = poly[0]
+            a = cx = cy = 0.0
+            for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+                cross = x0 * y1 - x1 * y0
+                a += cross
+                cx += (x0 + x1) * cross
+                cy += (y0 + y1) * cross
+            if a and (best is None or abs(a) > abs(best[0])):
+                best = (a, cx / (3 * a), cy / (3 * a))
+        if iso3 and best:
+            out[iso3] = (round(best[2], 4), round(best[1], 4))
+    return out
 
 
 def russian_forms(name: str) -> list[str]:

@@ -141,3 +141,53 @@ def test_hashtags_w_slash_and_trailing_colon():
     assert c.killed.min == 7 and [p.id for p in c.perpetrators] == ["russia"]
     assert [m.id for m in c.means] == ["airstrike", "cluster_munition"]
     assert (c.place.admin1, c.place.precision) == ("Idlib", 4)
+
+
+def test_review_regressions_counts():
+    # "a dozen" is 12, not 13; ranges keep both ends; numbers in the 2000s are counts, not years
+    assert one("a dozen civilians were killed in Douma").killed.min == 12
+    c = one("Between 10 and 12 civilians were killed in Douma")
+    assert (c.killed.min, c.killed.max) == (10, 12)
+    assert one("10-12 civilians killed in Douma").killed.max == 12
+    assert one("More than 2000 civilians have been killed in Aleppo").killed.min == 2000
+    # "IS killed" is the Islamic State, not "is killed"
+    c = one("Shelling by IS killed 3 children in Deir ez-Zor")
+    assert (c.killed.min, c.children_killed.min, [p.id for p in c.perpetrators]) == (3, 3, ["islamic_state"])
+    # "3 of them children" is a subcount, not an addition
+    c = one("Shelling on Douma killed 5 civilians, 3 of them children")
+    assert (c.killed.min, c.children_killed.min) == (5, 3)
+    c = one("Two children and a woman were killed in shelling on Douma")
+    assert (c.killed.min, c.children_killed.min, c.women_killed.min) == (3, 2, 1)
+    c = one("Airstrikes killed 20 people, including 5 fighters, in Douma")
+    assert c.victims == "mixed"
+    assert one("A family of 7 was killed in Douma").killed.min == 7
+
+
+def test_review_regressions_negation_hedges_dates_places():
+    for t in ("Airstrikes on Douma killed no civilians", "Nobody was killed in the airstrike on Douma",
+              "No casualties were reported in the shelling of Douma"):
+        c = one(t)  # still an attack on a named place, but nobody counted
+        assert c.killed is None and c.casualties is None and c.place.name == "Douma"
+    assert extract("An offensive on Idlib could kill hundreds of civilians, the UN warned") == []
+    assert one("The death toll of 12 may rise after the airstrike on Douma").killed.min == 12
+    c = one("400 killed in Aleppo since 2013", "2016-03-05")
+    assert (c.date.start, c.date.end, c.kind) == ("2013-01-01", "2016-03-05", "aggregate")
+    assert one("airstrike on Douma last Wednesday", "2016-03-02").date.start == "2016-02-24"
+    assert one("Airstrike kills 20 in Sanaa, Yemen").place.country == "YE"
+    assert one("Shelling kills 3 in Tripoli, Lebanon").place.country == "LB"
+    c = one("Airstrike on Saraqib, Idlib killed 3 civilians")
+    assert (c.killed.min, c.place.name) == (3, "Saraqib")
+
+
+def test_a_line_date_prefix_keeps_document_offsets_and_dates_its_reports():
+    text = "Intro.\n22.11.2016: Russian airstrike on Saraqib; 5 killed in shelling on Douma yesterday"
+    a, b = extract(text, "2016-11-25")
+    assert text[a.date.span[0]:a.date.span[1]] == "22.11.2016"
+    assert b.date.start == "2016-11-21"  # "yesterday" counts back from the line's date
+
+
+def test_published_must_be_a_date():
+    import pytest
+
+    with pytest.raises(ValueError):
+        extract("12 killed in Douma", published="2016-02-17T10:00:00Z")

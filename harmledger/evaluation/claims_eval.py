@@ -104,10 +104,9 @@ class DevReport:
 
 def _pair(pred: list[Claim], gold: list[dict[str, Any]], text: str) -> list[tuple[int, int]]:
     gspans = _gold_spans(text, gold)
-    base = pred[0].unit[0] if pred and pred[0].unit else 0
     cands = []
     for i, p in enumerate(pred):
-        ps = (p.quote_span[0] - base, p.quote_span[1] - base) if p.quote_span else (0, len(text))
+        ps = p.quote_span if p.quote_span else (0, len(text))  # the unit is the whole document here
         for j, g in enumerate(gold):
             iou = _iou(ps, gspans[j])
             same_place = bool(p.place and g.get("place") and place_key(p.place.name) == place_key(g["place"]))

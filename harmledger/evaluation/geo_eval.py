@@ -66,6 +66,7 @@ def evaluate_ged_points(path: str | Path, years: tuple[str, ...] = ("2017", "201
 def evaluate_re3d_locations(folder: str | Path) -> dict[str, Any]:
     g = load()
     total = located = resolved = 0
+    named = named_located = 0
     for sub in sorted(Path(folder).iterdir()):
         if not (sub / "entities.json").exists():
             continue
@@ -83,9 +84,14 @@ def evaluate_re3d_locations(folder: str | Path) -> dict[str, Any]:
             if e["documentId"] not in found_cache:
                 found_cache[e["documentId"]] = [(m.start, m.end) for m in g.find(text)]
             spans = found_cache[e["documentId"]]
-            if any(a < e["end"] and e["begin"] < b for a, b in spans):
-                located += 1
+            hit = any(a < e["end"] and e["begin"] < b for a, b in spans)
+            located += hit
+            # a proper name ("Mosul", "Tal Afar"), not a description ("the camp", "fighting positions")
+            if e["value"][:1].isupper() and not e["value"].lower().startswith(("the ", "a ", "an ")):
+                named += 1
+                named_located += hit
             if g.geocode(e["value"]) is not None:
                 resolved += 1
     return {"locations": total, "found_in_text": round(located / total, 3) if total else None,
+            "named_locations": named, "named_found_in_text": round(named_located / named, 3) if named else None,
             "resolved_by_name": round(resolved / total, 3) if total else None}

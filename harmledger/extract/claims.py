@@ -54,9 +54,18 @@ _CONTEXT_WORDS = {"in", "the", "of", "city", "town", "province", "governorate", 
                   "wednesday", "thursday", "friday", "saturday", "sunday"}
 _NAME = r"[A-Z][\w'-]+(?:[ ](?:al-|el-|bin |ibn |abu |haj )?[A-Z][\w'-]+){0,3}"
 _NAME_LIST = re.compile(rf":[ ]*{_NAME}(?:[ ]*,[ ]*{_NAME}){{2,}}")
+_NEG_BEFORE = re.compile(r"\b(?:no|nobody|none|no one|not|never|without|zero|neither|nor|denied|denies)\b"
+                         r"(?:[ ]+(?:one|civilians?|people|persons?|casualties|injuries|deaths))?[ ]+"
+                         r"(?:(?:was|were|has|have|had|been|being|reported|any|a|single)[ ]+)*$")
+_NEG_AFTER = re.compile(r"[ ]+(?:no|nobody|none|no one|zero)\b")
+_HEDGE_BEFORE = re.compile(r"\b(?:could|would|may|might|will|can|threatens?[ ]+to|threatened[ ]+to|vows?[ ]+to|"
+                           r"plans?[ ]+to|intends?[ ]+to|aims?[ ]+to|tried[ ]+to|try[ ]+to|attempts?[ ]+to|"
+                           r"risk(?:s|ed)?|"
+                           r"fears?[ ]+(?:of|that)?|feared|warns?[ ]+(?:of|that)?|likely[ ]+to)[ ]+(?:\w+[ ]+)?$")
 _LEAD_DATE = re.compile(r"[ (\[]*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
                         r"yesterday|today)")
-_CHAIN = re.compile(r"^[ ,]*(?:and|,)[ ]*$")
+_CHAIN = re.compile(r"^[ ,]*(?:and|,)[ ]*(?:(?:her|his|their|its)[ ]+)?$")
+_OF_THEM = re.compile(r"[ ]*(?:of them|of whom|among them)\b")
 _HEDGE = re.compile(r"\b(threat(?:en|ens|ened)?|vows?|warns?|will|would|could|may|might|plans? to|intends?|"
                     r"if|whether|prevent|deter|in order to|calls? for|ready to|able to)\b")
 _PLURAL_CAS = {"martyrs", "casualties", "deaths", "losses", "human losses", "dead", "victims", "fatalities",
@@ -108,6 +117,17 @@ class Group:
     own_trigger: bool = False
 
 
+def main_before(out: list[Counted], c: Counted) -> Counted | None:
+    """The nearest earlier count with a role that is not itself a subcount."""
+    best = None
+    for x in out:
+        if x is c:
+            break
+        if x.role is not None and not x.sub:
+            best = x
+    return best
+
+
 class Extractor:
     """Reads claims out of documents in one language with one conflict pack."""
 
@@ -119,7 +139,8 @@ class Extractor:
             vic = json.load(f)
         for k in ("civilian", "combatant", "unknown", "women", "children"):
             singular |= {w for w in vic[k] if not w.endswith("s") or w in ("boys",)}
-        singular -= {"people", "police", "personnel", "elderly", "youth", "crew"}
+        singular -= {"people", "police", "personnel", "elderly", "youth", "crew", "family", "members of a family",
+                     "members of one family"}
         self.numbers = NumberReader(self.lex, {normfold(w) for w in singular})
         self.dates = DateReader(self.lex)
         self.silence_exact = {normfold(s) for s in self.lex.silence["exact"]}
@@ -184,24 +205,31 @@ class Extractor:
             lead = None
             if _LEAD_DATE.match(nf):
                 ds = self.dates.find(nf[:40], text[:40], doc.published)
-                lead = ds[0].ref if ds and ds[0].start <= 2 and ds[0].ref.start else None
+                lead = self._doc_date(ds[0].ref, unit.start) if ds and ds[0].start <= 2 and ds[0].ref.start else None
             return [], lead
         if place_matches is None:
             place_matches = self.gaz.find(text)
-        dates = self.dates.find(nf, text, doc.published)
-        lead = dates[0].ref if dates and dates[0].start <= 2 and dates[0].ref.start else None
+        # "yesterday" after a line's date prefix counts back from that date (docs/annotation.md)
+        pub = default_date.start if default_date is not None and default_date.precision == "day" else doc.published
+        dates = self.dates.find(nf, text, pub)
+        lead = None
+        if dates and dates[0].start <= 2 and dates[0].ref.start:
+            lead = self._doc_date(dates[0].ref, unit.start)
         actor_spans = [(h.start, h.end) for h in hits if h.cat == "actor"]
         date_spans = [(d.start, d.end) for d in dates]
         local_ctx = set(ctx)
-        places: list[Place] = []
-        for m in place_matches:
-            if any(m.start < b and a < m.end for a, b in actor_spans + date_spans):
-                continue
-            places.append(self.gaz.resolve(m, text, local_ctx))
+        kept = [m for m in place_matches if not any(m.start < b and a < m.end for a, b in actor_spans + date_spans)]
+        # a country named in the unit is context for its towns ("Sanaa, Yemen"; "Tripoli, Lebanon")
+        for m in kept:
+            for i in m.entries:
+                e = self.gaz.entries[i]
+                if e.type == "country" and e.country not in self.gaz.home:
+                    local_ctx.add(e.country)
+        places: list[Place] = [self.gaz.resolve(m, text, local_ctx) for m in kept]
         for p in places:
             if p.feature == "governorate" and p.admin1:
                 local_ctx.add(p.admin1)
-        counted = self._count(nf, hits)
+        counted = self._count(nf, hits, text)
         clauses = self._clauses(nf, hits, counted, places)
         groups = self._group(clauses, nf)
         claims: list[Claim] = []
@@ -215,8 +243,8 @@ class Extractor:
         return claims, lead
 
     # ------------------------------------------------------------------ counts
-    def _count(self, nf: str, hits: list[Hit]) -> list[Counted]:
-        qs = self.numbers.find(nf)
+    def _count(self, nf: str, hits: list[Hit], text: str | None = None) -> list[Counted]:
+        qs = self.numbers.find(nf, text)
         out: list[Counted] = []
         starts = [q.start for q in qs]
         for qi, q in enumerate(qs):
@@ -227,8 +255,10 @@ class Extractor:
             bh = None
             for h in reversed(before):
                 if (h.cat.endswith("_before") or h.cat == "rise") and _BETWEEN_BEFORE.match(nf[h.end:q.start]):
-                    bh = h
-                    break
+                    if bh is None or (bh.cat == "rise" and h.cat != "rise" and h.end == bh.end):
+                        bh = h  # "death toll of 12": the casualty word beats the bare "toll of"
+                    if bh.cat != "rise":
+                        break
             # the victim phrase after the number
             noun_end = q.end
             role_hit = None
@@ -255,10 +285,11 @@ class Extractor:
                     if h.cat == "including" or in_including:
                         in_including = True
                         noun_end = max(noun_end, h.end)
-                        if h.cat == "victim":
-                            c.classes.add(h.id)
-                        elif h.cat in ("women", "children"):
-                            c.classes.add("civilian")
+                        if h.start < next_q:  # "mostly children" (no number of their own) describes our victims
+                            if h.cat == "victim":
+                                c.classes.add(h.id)
+                            elif h.cat in ("women", "children"):
+                                c.classes.add("civilian")
                         continue
                     seen_noun = True
                     noun_end = max(noun_end, h.end)
@@ -277,6 +308,8 @@ class Extractor:
                     break
             if noun_end < 0:
                 continue
+            if _NEG_BEFORE.search(nf, max(0, q.start - 14), q.start):
+                continue  # "no fewer"? no: "killed no civilians" is handled below; "not 12" is not a count
             if bh is not None:
                 if bh.cat == "rise":
                     role = self._rise_role(nf, hits, bh)
@@ -289,6 +322,8 @@ class Extractor:
             elif role_hit is not None:
                 c.role, c.role_hit = _ROLE_OF[role_hit.cat], role_hit
                 c.ev = (q.start, role_hit.end)
+            if c.role_hit is not None and _HEDGE_BEFORE.search(nf, max(0, c.role_hit.start - 30), c.role_hit.start):
+                continue  # "could kill hundreds", "threatens to kill": a warning, not a harm report
             c.noun_end = noun_end
             out.append(c)
         # chained counts inherit a role ("the death of one civilian and 5 members of ..."), and
@@ -297,7 +332,7 @@ class Extractor:
         main: Counted | None = None  # the count an "including" list belongs to
         for c in out:
             if c.role is None and prev is not None and prev.role is not None and \
-                    _CHAIN.match(nf[prev.noun_end:c.q.start]) and c.classes:
+                    _CHAIN.match(nf[prev.noun_end:c.q.start]) and c.classes and not _OF_THEM.match(nf, c.q.end):
                 c.role, c.role_hit = prev.role, prev.role_hit
                 c.ev = (c.q.start, c.noun_end)
                 c.sub = prev.sub
@@ -313,6 +348,22 @@ class Extractor:
                 prev = c
                 if not c.sub:
                     main = c
+        # "Two children and a woman were killed": a count joined by "and" to the next counted victims
+        for a, b in zip(reversed(out[:-1]), reversed(out[1:]), strict=True):
+            if a.role is None and b.role is not None and not b.sub and a.classes and \
+                    _CHAIN.match(nf[a.noun_end:b.q.start]) and b.role_hit is not None and b.role_hit.start > b.q.end:
+                a.role, a.role_hit = b.role, b.role_hit
+                a.ev = (a.q.start, b.role_hit.end)
+        # "killed 5 civilians, 3 of them children": a subcount
+        for c in out:
+            if c.role is None and _OF_THEM.match(nf, c.q.end) and main_before(out, c) is not None:
+                m = main_before(out, c)
+                c.role, c.role_hit, c.sub = m.role, m.role_hit, True  # type: ignore[union-attr]
+                tail = [h for h in hits if h.start >= c.q.end and h.start - c.q.end <= 20 and
+                        h.cat in ("women", "children", "victim")]
+                if tail:
+                    c.head = tail[0].cat if tail[0].cat in ("women", "children") else tail[0].id
+                    c.noun_end = tail[0].end
         return [c for c in out if c.role is not None]
 
     def _rise_role(self, nf: str, hits: list[Hit], rise: Hit) -> str | None:
@@ -345,6 +396,11 @@ class Extractor:
 
     def _is_context(self, new: list[Place], old: list[Place], c: Clause, nf: str) -> bool:
         """The new clause's places only widen the old ones ("Tafas, Daraa"; "Kafr Nabl in Idlib")."""
+        best = min(old, key=lambda p: p.precision)
+        head = nf[c.start:c.end].lstrip(" ,")
+        if all(key(p.name) in self.gaz.gov_names and p.admin1 == best.admin1 for p in new) and any(
+                head.startswith(normfold(p.name)) for p in new) and key(best.name) not in self.gaz.gov_names:
+            return True  # "Saraqib, Idlib killed 3 civilians": the governorate stands in apposition
         if c.trigger:
             return False  # a clause with its own attack or victims is its own report
         rest = nf[c.start:c.end]
@@ -364,6 +420,11 @@ class Extractor:
                 continue  # "Maarat al-Numan, Idlib": the governorate's name after a place in it
             return False
         return True
+
+    @staticmethod
+    def _doc_date(r: DateRef, off: int) -> DateRef:
+        """A unit's date with its span in document offsets."""
+        return DateRef(r.start, r.end, r.precision, r.evidence, (off + r.span[0], off + r.span[1]) if r.span else None)
 
     @staticmethod
     def _fresh(c: Clause, cur: Group) -> bool:
@@ -451,6 +512,14 @@ class Extractor:
                 if mains[k].role_hit is not None:
                     used_roles.add(id(mains[k].role_hit))
             role = c.role or "killed"
+            if role == "killed" and j > i:
+                # "Two children and a woman were killed": the parts that name children or women are subcounts
+                for part in ("children", "women"):
+                    ps = [mains[k] for k in range(i, j + 1) if mains[k].head == part]
+                    if len(ps) == 1 and f"{part}_killed" not in counts:
+                        q = ps[0].q
+                        counts[f"{part}_killed"] = Count(q.min, q.max, q.plus, q.vague, text[q.start:ps[0].noun_end],
+                                                         (off + q.start, off + ps[0].noun_end))
             if role not in counts:
                 ev = (min(c.ev[0], c.q.start), max(ev_end, c.q.end))
                 counts[role] = Count(total_min, total_max, plus, vague, text[ev[0]:ev[1]],
@@ -484,6 +553,11 @@ class Extractor:
             if any(c.q.start <= h.start < max(c.noun_end, c.ev[1]) for c in cs):
                 continue
             if any(h2.start == h.start and h2.end == h.end and id(h2) in used_roles for h2 in gh):
+                continue
+            if _NEG_BEFORE.search(nf, max(0, h.start - 16), h.start) or _NEG_AFTER.match(nf, h.end):
+                used_roles.add(id(h))
+                continue  # "nobody was killed", "killed no civilians", "no casualties"
+            if _HEDGE_BEFORE.search(nf, max(0, h.start - 30), h.start):
                 continue
             noun = self._adjacent_victim(gh, h)
             word = nf[h.start:h.end]
@@ -549,7 +623,11 @@ class Extractor:
                 return None
             if (place is None or place.precision == 6) and not targets:
                 return None
-            if _HEDGE.search(nf[g.start:g.end]):
+            gt = nf[g.start:g.end]
+            for d in dates:  # "on 12 May" is a date, not a hedge
+                if g.start <= d.start < g.end:
+                    gt = gt[:d.start - g.start] + " " * (d.end - d.start) + gt[d.end - g.start:]
+            if _HEDGE.search(gt):
                 return None
 
         # date: the clause's own, else the unit's, else the line's opening date
@@ -662,6 +740,12 @@ def extract(text: str, published: str | None = None, *, source: str = "<text>", 
             pack: str = "syria") -> list[Claim]:
     """Claims in a text. ``published`` (YYYY-MM-DD) resolves relative dates."""
     import hashlib
+
+    if published is not None:
+        from ..ingest import strict_date
+
+        if strict_date(published) is None:
+            raise ValueError(f"published must be a date written YYYY-MM-DD, not {published!r}")
 
     doc = Document(doc=hashlib.sha256(text.encode("utf-8")).hexdigest(), source=source, text=text,
                    format="text", published=published)

@@ -60,7 +60,7 @@ class DateReader:
             rf"|(?P<relm>\b(?:{alt(list(self.rel_months))})\b)"
             rf"|(?P<wd>\b(?:on|last|this|early|late)?[ ]*(?P<wday>monday|tuesday|wednesday|thursday|friday|"
             rf"saturday|sunday)(?:'s)?(?:[ ]+(?:morning|afternoon|evening|night))?\b)"
-            rf"|(?P<yr>\b(?:in|during|since|throughout)[ ]+(?P<y4>(?:19|20)\d{{2}})\b)"
+            rf"|(?P<yr>\b(?P<yprep>in|during|since|throughout)[ ]+(?P<y4>(?:19|20)\d{{2}})\b)"
         )
 
     def find(self, nf: str, text: str, published: str | None) -> list[DateHit]:
@@ -69,6 +69,10 @@ class DateReader:
         pub = date.fromisoformat(published) if published else None
         out: list[DateHit] = []
         for m in self.re.finditer(nf):
+            mon = m.group("m1") or m.group("m2") or m.group("m3")
+            if mon == "may" and text[m.start(mon and ("m1" if m.group("m1") else "m2" if m.group("m2") else "m3"))] \
+                    == "m":
+                continue  # "12 may rise": the verb, not the month
             ev = text[m.start():m.end()].strip()
             ref = self._resolve(m, pub, ev)
             if ref is not None:
@@ -112,6 +116,9 @@ class DateReader:
         if g("relw"):
             if not pub:
                 return DateRef(None, None, None, ev)
+            if "past" in g("relw"):  # "the past week": the seven days up to publication
+                start, end = pub - timedelta(days=7), pub
+                return DateRef(start.isoformat(), end.isoformat(), "week", ev)
             start = pub - timedelta(days=pub.weekday()) + timedelta(weeks=self.rel_weeks[g("relw")])
             end = min(start + timedelta(days=6), pub)
             return DateRef(start.isoformat(), end.isoformat(), "week", ev)
@@ -128,9 +135,13 @@ class DateReader:
                 return DateRef(None, None, None, ev)
             wd = self.weekdays[g("wday")]
             back = (pub.weekday() - wd) % 7
+            if back == 0 and g("wd").lstrip().startswith("last"):
+                back = 7  # "last Wednesday" written on a Wednesday
             d = pub - timedelta(days=back)
             return DateRef(d.isoformat(), d.isoformat(), "day", ev)
         if g("yr"):
             y = int(g("y4"))
+            if g("yprep") == "since":
+                return DateRef(date(y, 1, 1).isoformat(), pub.isoformat() if pub else None, "year", ev)
             return DateRef(date(y, 1, 1).isoformat(), date(y, 12, 31).isoformat(), "year", ev)
         return None

@@ -32,13 +32,17 @@ _NOT_PEOPLE = re.compile(
 _MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
 _DATEISH = re.compile(
-    r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b|"
+    r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|"
+    r"\b(?:in|since|during|until|till|by|of|from|year|early|late|mid|before|after|to|and)[ ]+(?:19|20)\d{2}\b|"
+    r"\b(?:19|20)\d{2}[ ]*(?:-|to|and)[ ]*(?:19|20)?\d{2}\b|^(?:19|20)\d{2}\b|\b(?:19|20)\d{2}[ ]*[:,)]|"
     r"\b\d{1,2}(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?" + _MON + "|"
     r"\b" + _MON + r"\.?[ ]+\d{1,2}(?:st|nd|rd|th)?\b|"
     r"\b(?:resolution|no\.|number|article|para(?:graph)?|s/res/|unscr|r)[ ]*\d+", re.I)
 
 
 _DIGIT = re.compile(r"\d")
+_RANGE = re.compile(r"(?:\bbetween[ ]+(?=\d+[ ]+and[ ]+\d))?(?<![\d.,/:-])(?P<lo>\d{1,4})[ ]*(?:-|to|and)[ ]*"
+                    r"(?P<hi>\d{1,4})(?![\d.,/:-])")
 
 
 class NumberReader:
@@ -62,7 +66,8 @@ class NumberReader:
         self.re_num = re.compile(
             rf"(?:(?<![\w])(?P<mod>{mods})[ ]*)?"
             rf"(?:(?P<dig>(?<![\d.,]){_DIGITS})(?:[ ]*(?P<suf>k|thousand|million|hundred)\b)?(?P<pl>[ ]*\+)?"
-            rf"|(?P<word>\b(?:{words})(?:(?:[ -]|[ ]and[ ])(?:{words}))*\b)"
+            rf"|(?P<word>\b(?:(?:a|an)[ ]+(?:dozen|couple|pair|score|hundred|thousand)(?:[ ]+of)?"
+            rf"|(?:{words})(?:(?:[ -]|[ ]and[ ])(?:{words}))*)\b)"
             rf"|(?P<vague>\b(?:{alt(self.vague)})\b)"
             rf"|(?P<art>\b(?:a|an|one)\b)(?=[ ]+(?P<sg>[a-z-]+(?:[ ][a-z]+)?)))",
         )
@@ -71,7 +76,10 @@ class NumberReader:
     def _word_value(self, s: str) -> int | None:
         total, cur = 0, 0
         for w in re.split(r"[ -]+", s):
-            if w == "and":
+            if w in ("and", "of"):
+                continue
+            if w in ("a", "an"):
+                cur += 1
                 continue
             if w in self.units:
                 cur += self.units[w]
@@ -81,17 +89,32 @@ class NumberReader:
                 if m >= 1000:
                     total += cur
                     cur = 0
-            elif w == "dozen":
-                cur = max(cur, 1) * 12
             else:
                 return None
         return total + cur or None
 
-    def find(self, nf: str) -> list[Quantity]:
-        """Quantities in a normfolded text, in order."""
+    def find(self, nf: str, text: str | None = None) -> list[Quantity]:
+        """Quantities in a normfolded text (``text``: the same text before folding), in order."""
         has_digit = _DIGIT.search(nf) is not None
-        masked = [(m.start(), m.end()) for m in _DATEISH.finditer(nf)] if has_digit else []
+        masked = []
+        if has_digit:
+            for m in _DATEISH.finditer(nf):
+                # "12 may rise" is no date: the month May is written with a capital
+                k = m.group(0).find("may")
+                if k >= 0 and text is not None and text[m.start() + k] == "m":
+                    continue
+                masked.append((m.start(), m.end()))
         out: list[Quantity] = []
+        # ranges: "10-12 civilians", "between 10 and 12": min 10, max 12
+        if has_digit:
+            for m in _RANGE.finditer(nf):
+                if " and" in m.group(0) and not m.group(0).startswith("between"):
+                    continue  # "5 and 12" is two numbers; only "between 5 and 12" is a range
+                lo, hi = int(m.group("lo")), int(m.group("hi"))
+                if lo < hi <= lo * 10 and not any(a <= m.start("lo") < b for a, b in masked) and \
+                        not _NOT_PEOPLE.match(nf, m.end()):
+                    out.append(Quantity(m.start(), m.end(), m.start("lo"), lo, hi, False, False))
+            masked += [(q.start, q.end) for q in out]
         for m in self.re_num.finditer(nf):
             if not (m.group("dig") or m.group("word") or m.group("vague") or m.group("art")):
                 continue
@@ -138,4 +161,5 @@ class NumberReader:
             if mod in self.upper:
                 vmin, vmax, vague, plus = 1, value, True, False
             out.append(Quantity(m.start(), m.end(), num_start, vmin, vmax, plus, vague))
+        out.sort(key=lambda q: q.start)
         return out

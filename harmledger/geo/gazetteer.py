@@ -325,7 +325,7 @@ class Gazetteer:
                 r = -3  # "Iraq", "Jordan": the country, not a village of that name
             elif e.country not in self.home:
                 r += 20  # a foreign city only when the conflict's own gazetteer has no such place
-            in_ctx = 0 if (not ctx or e.admin1 in ctx or e.type == "country") else 1
+            in_ctx = 0 if (not ctx or e.admin1 in ctx or e.type == "country" or e.country in ctx) else 1
             return (in_ctx, r, -(e.pop or 0), -self.prior.get(e.admin1 or "", 0.0), _SRC_RANK.get(e.src, 5), e.prec)
 
         ranked = sorted(set(entries), key=order)
