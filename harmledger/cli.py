@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -108,6 +109,207 @@ def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progres
     if stats["documents"] == 0:
         click.echo(f"harmledger: no input could be read ({stats['errors']} error(s))", err=True)
         sys.exit(1)
+
+
+DB_OPTION = click.option("--db", default=None, metavar="URL",
+                         help="Ledger: a SQLite path or a SQLAlchemy URL (default: ./harmledger.db).")
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@DB_OPTION
+@click.option("--published", metavar="YYYY-MM-DD", help="Publication date for documents that state none.")
+@click.option("--window", "window_days", type=int, default=1, show_default=True,
+              help="Days apart two claims may be and still describe one incident.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, window_days: int,
+               progress: bool | None) -> None:
+    """Store documents (original bytes, capture metadata) and their claims in the ledger, then resolve.
+
+    Re-ingesting the same bytes adds nothing. Bad inputs get one line on stderr; the exit code is 1 only
+    when nothing could be read.
+    """
+    from .store import Ledger
+
+    if published:
+        from .ingest import strict_date
+
+        if strict_date(published) is None:
+            raise click.BadParameter("expected a date written YYYY-MM-DD", param_hint="--published")
+    ledger = Ledger(db)
+    ex = get_extractor()
+    errors = 0
+
+    def docs() -> Iterator[Document]:
+        nonlocal errors
+        for item in read(list(paths), published=published):
+            if isinstance(item, ReadError):
+                errors += 1
+                click.echo(str(item), err=True)
+            else:
+                yield item
+
+    with _progress(progress) as bar:
+        task = bar.add_task("ingesting", total=None)
+        st = ledger.ingest(docs(), ex.extract_document, on_document=lambda d, n: bar.advance(task))
+    res = ledger.resolve(window_days=window_days)
+    click.echo(f"ingested {st.documents} new documents ({st.duplicates} already in the ledger, {errors} unreadable), "
+               f"{st.claims} claims; {res['incidents']} incidents")
+    if st.documents == 0 and st.duplicates == 0:
+        sys.exit(1)
+
+
+@main.command("verify")
+@DB_OPTION
+def verify_cmd(db: str | None) -> None:
+    """Re-hash every original and claim and walk the audit chain; exit 0 only when all is intact."""
+    from .store import Ledger
+
+    rep = Ledger(db, create=False).verify()
+    for p in rep.problems:
+        click.echo(f"TAMPERED {p}", err=True)
+    status = "intact" if rep.ok else f"{len(rep.problems)} problem(s)"
+    click.echo(f"verified {rep.documents} documents, {rep.claims} claims, {rep.events} events: {status}")
+    sys.exit(0 if rep.ok else 1)
+
+
+@main.command("stats")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats_cmd(db: str | None, fmt: str) -> None:
+    """Counts of documents, claims, incidents and tallies in the ledger."""
+    from .store import Ledger
+
+    st = Ledger(db).stats()
+    if fmt == "json":
+        click.echo(json.dumps(st))
+    else:
+        click.echo(", ".join(f"{k} {v}" for k, v in st.items()))
+
+
+INCIDENT_COLUMNS = ["id", "date_start", "date_end", "place_name", "admin1", "where_prec", "killed_min",
+                    "killed_max", "injured_min", "injured_max", "perpetrators", "means", "targets", "grade",
+                    "n_claims", "n_sources"]
+
+
+@main.command("incidents")
+@DB_OPTION
+@click.option("--admin1", help="Governorate, e.g. Idlib.")
+@click.option("--perpetrator", help="Perpetrator id, e.g. russia.")
+@click.option("--grade", type=click.Choice(["single_source", "corroborated", "contested", "confirmed",
+                                            "discounted"]))
+@click.option("--since", metavar="YYYY-MM-DD")
+@click.option("--until", metavar="YYYY-MM-DD")
+@click.option("--limit", type=int, default=None)
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
+def incidents_cmd(db: str | None, admin1: str | None, perpetrator: str | None, grade: str | None,
+                  since: str | None, until: str | None, limit: int | None, fmt: str) -> None:
+    """List incidents, largest first, with their casualty ranges, grades and sources."""
+    from .store import Ledger
+
+    rows = Ledger(db).incidents(admin1=admin1, perpetrator=perpetrator, grade=grade, since=since, until=until,
+                                limit=limit)
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+    elif fmt == "csv":
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=INCIDENT_COLUMNS + ["country", "lat", "lon", "n_documents",
+                                                                      "first_report", "last_report"],
+                           extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow(r)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table("id", "date", "place", "killed", "injured", "perpetrators", "means", "grade", "claims", "sources")
+        for r in rows:
+            rng = lambda a, b: "" if a is None else (str(a) if a == b else f"{a}-{b}")  # noqa: E731
+            t.add_row(r["id"], r["date_start"] or "", f"{r['place_name'] or ''} ({r['admin1'] or r['country'] or ''})",
+                      rng(r["killed_min"], r["killed_max"]), rng(r["injured_min"], r["injured_max"]),
+                      r["perpetrators"] or "", r["means"] or "", r["grade"], str(r["n_claims"]), str(r["n_sources"]))
+        Console(width=200).print(t)
+
+
+@main.group("incident")
+def incident_group() -> None:
+    """Analyst corrections, kept as audit events (reversible with `undo`; claims are never destroyed)."""
+
+
+def _edit(db: str | None, kind: str, incident_id: str, actor: str | None, **kw: object) -> None:
+    from .store import Ledger
+
+    try:
+        seq = Ledger(db).edit(kind, incident_id, actor=actor, **kw)  # type: ignore[arg-type]
+    except (KeyError, ValueError) as e:
+        raise click.ClickException(str(e).strip("'\"")) from None
+    click.echo(f"{kind} recorded as event {seq}; incidents re-resolved")
+
+
+ACTOR = click.option("--actor", default=lambda: os.environ.get("USER"), help="Who made the edit (audit log).")
+
+
+@incident_group.command("merge")
+@click.argument("a")
+@click.argument("b")
+@DB_OPTION
+@ACTOR
+def merge_cmd(a: str, b: str, db: str | None, actor: str | None) -> None:
+    """Merge incident B into incident A."""
+    _edit(db, "merge", a, actor, other=b)
+
+
+@incident_group.command("split")
+@click.argument("incident")
+@click.option("--claims", "claim_ids", required=True, help="Comma-separated claim ids to move to a new incident.")
+@DB_OPTION
+@ACTOR
+def split_cmd(incident: str, claim_ids: str, db: str | None, actor: str | None) -> None:
+    """Move some claims of an incident into a new incident."""
+    try:
+        ids = [int(x) for x in claim_ids.split(",") if x.strip()]
+    except ValueError:
+        raise click.BadParameter("claim ids are integers", param_hint="--claims") from None
+    _edit(db, "split", incident, actor, claim_ids=ids)
+
+
+@incident_group.command("set-grade")
+@click.argument("incident")
+@click.argument("grade", type=click.Choice(["single_source", "corroborated", "contested", "confirmed",
+                                            "discounted"]))
+@DB_OPTION
+@ACTOR
+def set_grade_cmd(incident: str, grade: str, db: str | None, actor: str | None) -> None:
+    """Set an incident's grade (analyst grades: confirmed, discounted)."""
+    _edit(db, "set-grade", incident, actor, grade=grade)
+
+
+@incident_group.command("note")
+@click.argument("incident")
+@click.argument("text")
+@DB_OPTION
+@ACTOR
+def note_cmd(incident: str, text: str, db: str | None, actor: str | None) -> None:
+    """Attach an analyst note to an incident."""
+    _edit(db, "note", incident, actor, note=text)
+
+
+@incident_group.command("undo")
+@click.argument("seq", type=int)
+@DB_OPTION
+@ACTOR
+def undo_cmd(seq: int, db: str | None, actor: str | None) -> None:
+    """Reverse an analyst edit (by its event number) with a new `undo` event."""
+    from .store import Ledger
+
+    try:
+        new = Ledger(db).undo(seq, actor=actor)
+    except KeyError as e:
+        raise click.ClickException(str(e).strip("'\"")) from None
+    click.echo(f"event {seq} undone by event {new}; incidents re-resolved")
 
 
 def _find_ged(ged_path: str | None) -> str | None:

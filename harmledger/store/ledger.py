@@ -1,0 +1,495 @@
+"""Store stage: the ledger — originals, claims, incidents and a hash-chained audit log in one database.
+
+Default: a SQLite file ``harmledger.db`` in the working directory. ``Ledger(url)`` also takes a path or
+any SQLAlchemy URL (PostgreSQL: ``postgresql+psycopg://user@host/db``).
+
+Write rules: each batch of documents is one transaction holding the originals, their claims and the
+``ingested``/``extracted`` audit events, so a crash (even SIGKILL) leaves either all of a document or
+none of it; re-ingesting the same bytes adds nothing. SQLite runs in WAL mode with ``synchronous=FULL``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, text
+from sqlalchemy.engine import Engine
+
+from ..model import Claim, Document
+from ..resolve import GRADES, ClaimRef, IncidentSummary, cluster, day_of, summarise
+from .schema import TALLIES_VIEW, claims, documents, events, incident_claims, incidents, metadata
+
+GENESIS = "0" * 64
+
+
+def canonical(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_text(s: str) -> str:
+    return hashlib.sha256(s.encode("utf-8")).hexdigest()
+
+
+def event_hash(prev: str, seq: int, at: str, kind: str, subject: str | None, actor: str | None,
+               payload: str) -> str:
+    return sha256_text("|".join([prev, str(seq), at, kind, subject or "", actor or "", payload]))
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def db_url(db: str | None) -> str:
+    """A SQLAlchemy URL from None (``harmledger.db`` here), a file path, or a URL."""
+    if not db:
+        db = "harmledger.db"
+    if "://" in db:
+        return db
+    return "sqlite:///" + os.path.abspath(db)
+
+
+def claim_columns(c: dict[str, Any]) -> dict[str, Any]:
+    """The flat, filterable columns of a claim (from its JSON form)."""
+    def cnt(name: str, part: str) -> int | None:
+        v = c.get(name)
+        return None if not v else v.get(part)
+
+    place = c.get("place") or {}
+    date = c.get("date") or {}
+    return {
+        "unit_start": c["span"][0], "unit_end": c["span"][1], "quote": c.get("quote") or c.get("text"),
+        "kind": c["kind"],
+        "killed_min": cnt("killed", "min"), "killed_max": cnt("killed", "max"),
+        "injured_min": cnt("injured", "min"), "injured_max": cnt("injured", "max"),
+        "casualties_min": cnt("casualties", "min"), "children_killed_min": cnt("children_killed", "min"),
+        "women_killed_min": cnt("women_killed", "min"), "displaced_min": cnt("displaced", "min"),
+        "victims": c.get("victims"),
+        "perpetrators": ",".join(p["id"] for p in c.get("perpetrators", [])),
+        "means": ",".join(m["id"] for m in c.get("means", [])),
+        "targets": ",".join(t["id"] for t in c.get("targets", [])),
+        "place_name": place.get("name"), "country": place.get("country"), "admin1": place.get("admin1"),
+        "admin2": place.get("admin2"), "lat": place.get("lat"), "lon": place.get("lon"),
+        "where_prec": place.get("precision"), "gazetteer_id": place.get("gazetteer_id"),
+        "date_start": date.get("start"), "date_end": date.get("end"), "date_prec": date.get("precision"),
+        "confidence": c.get("confidence"), "from_comment": bool(c.get("from_comment")),
+    }
+
+
+@dataclass
+class IngestStats:
+    documents: int = 0
+    duplicates: int = 0
+    claims: int = 0
+    errors: int = 0
+
+
+@dataclass
+class Problem:
+    """One finding of ``verify``: what is wrong and where."""
+
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}"
+
+
+@dataclass
+class VerifyReport:
+    documents: int = 0
+    claims: int = 0
+    events: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class Ledger:
+    """An open ledger database."""
+
+    def __init__(self, db: str | None = None, *, create: bool = True) -> None:
+        self.url = db_url(db)
+        self.engine: Engine = create_engine(self.url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        if create:
+            metadata.create_all(self.engine)
+            with self.engine.begin() as conn:
+                if self.engine.dialect.name == "sqlite":
+                    conn.execute(text(TALLIES_VIEW))
+                else:
+                    conn.execute(text(TALLIES_VIEW.replace("CREATE VIEW IF NOT EXISTS", "CREATE OR REPLACE VIEW")))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ audit log
+    def _lock_events(self, conn: Connection) -> None:
+        if self.engine.dialect.name == "postgresql":
+            conn.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
+
+    def _last_event(self, conn: Connection) -> tuple[int, str]:
+        row = conn.execute(select(events.c.seq, events.c.hash).order_by(events.c.seq.desc()).limit(1)).first()
+        return (row.seq, row.hash) if row else (0, GENESIS)
+
+    def append_event(self, conn: Connection, kind: str, subject: str | None, payload: dict[str, Any],
+                     actor: str | None = None, _last: list[Any] | None = None) -> int:
+        """Append one event to the chain inside ``conn``'s transaction; returns its sequence number."""
+        seq, prev = _last if _last else self._last_event(conn)
+        seq += 1
+        at = now()
+        body = canonical(payload)
+        h = event_hash(prev, seq, at, kind, subject, actor, body)
+        conn.execute(insert(events).values(seq=seq, at=at, kind=kind, subject=subject, actor=actor, payload=body,
+                                           prev_hash=prev, hash=h))
+        if _last is not None:
+            _last[0], _last[1] = seq, h
+        return seq
+
+    # ------------------------------------------------------------------ ingest
+    def has_document(self, doc: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(documents.c.doc).where(documents.c.doc == doc)).first() is not None
+
+    def ingest(self, docs: Iterable[Document], extract: Callable[[Document], list[Claim]], *,
+               batch: int = 50, on_document: Callable[[Document, int], None] | None = None) -> IngestStats:
+        """Store documents and their claims; documents already stored (same bytes) are skipped."""
+        stats = IngestStats()
+        pending: list[tuple[Document, list[Claim]]] = []
+        seen: set[str] = set()
+        for d in docs:
+            if d.doc in seen or self.has_document(d.doc):
+                stats.duplicates += 1
+                continue
+            seen.add(d.doc)
+            cs = extract(d)
+            pending.append((d, cs))
+            if on_document:
+                on_document(d, len(cs))
+            if len(pending) >= batch:
+                self._write(pending, stats)
+                pending = []
+        if pending:
+            self._write(pending, stats)
+        return stats
+
+    def _write(self, items: list[tuple[Document, list[Claim]]], stats: IngestStats) -> None:
+        with self.engine.begin() as conn:
+            self._lock_events(conn)
+            last = list(self._last_event(conn))
+            for d, cs in items:
+                raw = d.raw if d.raw is not None else d.text.encode("utf-8")
+                at = now()
+                conn.execute(insert(documents).values(
+                    doc=d.doc, source=d.source, url=d.url, title=d.title, publisher=d.publisher, author=d.author,
+                    published=d.published, ingested_at=at, format=d.format, size=len(raw), encoding=d.encoding,
+                    text=d.text, raw=raw))
+                self.append_event(conn, "ingested", d.doc, {
+                    "doc": d.doc, "sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw), "source": d.source,
+                    "url": d.url, "published": d.published}, _last=last)
+                rows, hashes = [], []
+                for i, c in enumerate(cs):
+                    cd = c.to_dict()
+                    body = canonical(cd)
+                    h = sha256_text(body)
+                    hashes.append(h)
+                    rows.append({"claim_uid": sha256_text(f"{d.doc}:{i}:{h}"), "doc": d.doc, "json": body,
+                                 "hash": h, "published": d.published, **claim_columns(cd)})
+                if rows:
+                    conn.execute(insert(claims), rows)
+                self.append_event(conn, "extracted", d.doc, {"doc": d.doc, "claims": hashes}, _last=last)
+                stats.documents += 1
+                stats.claims += len(cs)
+
+    # ------------------------------------------------------------------ resolution
+    def claim_refs(self, conn: Connection) -> list[ClaimRef]:
+        q = select(claims.c.id, claims.c.claim_uid, claims.c.doc, claims.c.date_start, claims.c.date_end,
+                   claims.c.published, claims.c.country, claims.c.admin1, claims.c.admin2, claims.c.gazetteer_id,
+                   claims.c.place_name, claims.c.where_prec, claims.c.perpetrators, claims.c.means,
+                   claims.c.killed_min, claims.c.killed_max, claims.c.injured_min, claims.c.injured_max,
+                   claims.c.from_comment, documents.c.publisher, documents.c.source).select_from(
+            claims.join(documents, documents.c.doc == claims.c.doc)).where(claims.c.kind == "incident").order_by(
+            claims.c.id)
+        out = []
+        for r in conn.execute(q):
+            day = day_of(r.date_start) or day_of(r.published)
+            out.append(ClaimRef(
+                id=r.id, uid=r.claim_uid, doc=r.doc, source=(r.publisher or r.source or r.doc),
+                day=day, day_end=day_of(r.date_end) or day,
+                country=r.country, admin1=r.admin1, admin2=r.admin2,
+                place_key=r.gazetteer_id or (r.place_name.lower() if r.place_name else None),
+                where_prec=r.where_prec, perpetrators=frozenset(filter(None, (r.perpetrators or "").split(","))),
+                means=frozenset(filter(None, (r.means or "").split(","))), killed_min=r.killed_min,
+                killed_max=r.killed_max, injured_min=r.injured_min, injured_max=r.injured_max,
+                from_comment=bool(r.from_comment), published=r.published))
+        return out
+
+    def analyst_events(self, conn: Connection) -> list[Any]:
+        rows = list(conn.execute(select(events).where(events.c.kind.in_(
+            ("merge", "split", "set-grade", "note", "undo"))).order_by(events.c.seq)))
+        undone = {json.loads(r.payload)["seq"] for r in rows if r.kind == "undo"}
+        return [r for r in rows if r.kind != "undo" and r.seq not in undone]
+
+    def resolve(self, window_days: int = 1, actor: str | None = None) -> dict[str, int]:
+        """Recompute incidents from the incident claims and every analyst edit; logs a ``resolved`` event."""
+        with self.engine.begin() as conn:
+            self._lock_events(conn)
+            refs = self.claim_refs(conn)
+            groups = [[refs[i] for i in g] for g in cluster(refs, window_days)]
+            grades, notes = self._apply_edits(conn, groups)
+            by_id = {c.id: c for c in refs}
+            conn.execute(delete(incident_claims))
+            conn.execute(delete(incidents))
+            details = self._claim_details(conn)
+            inc_rows, link_rows = [], []
+            for g in groups:
+                if not g:
+                    continue
+                s = summarise(g)
+                grade, grade_by = s.grade, "auto"
+                for uids, gr in grades:
+                    if uids & {c.uid for c in g}:
+                        grade, grade_by = gr, "analyst"
+                inc_rows.append(self._incident_row(s, [by_id[i] for i in s.claim_ids], details, grade, grade_by,
+                                                   "\n".join(t for uids, t in notes if uids & {c.uid for c in g})
+                                                   or None))
+                link_rows += [{"incident_id": s.id, "claim_id": i} for i in s.claim_ids]
+            if inc_rows:
+                conn.execute(insert(incidents), inc_rows)
+                conn.execute(insert(incident_claims), link_rows)
+            digest = sha256_text(canonical(sorted((r["id"], tuple(sorted(x["claim_id"] for x in link_rows
+                                                                         if x["incident_id"] == r["id"])))
+                                                  for r in inc_rows))) if len(inc_rows) < 50000 else ""
+            result = {"incidents": len(inc_rows), "claims": len(refs), "window_days": window_days}
+            self.append_event(conn, "resolved", None, {**result, "digest": digest}, actor=actor)
+        return result
+
+    def _claim_details(self, conn: Connection) -> dict[int, Any]:
+        q = select(claims.c.id, claims.c.place_name, claims.c.country, claims.c.admin1, claims.c.admin2,
+                   claims.c.lat, claims.c.lon, claims.c.where_prec, claims.c.date_start, claims.c.date_end,
+                   claims.c.targets, claims.c.victims).where(claims.c.kind == "incident")
+        return {r.id: r for r in conn.execute(q)}
+
+    @staticmethod
+    def _incident_row(s: IncidentSummary, refs: list[ClaimRef], details: dict[int, Any], grade: str,
+                      grade_by: str, notes: str | None) -> dict[str, Any]:
+        ds = [details[c.id] for c in refs]
+        placed = [d for d in ds if d.place_name]
+        best = min(placed, key=lambda d: (d.where_prec or 9, d.id)) if placed else None
+        starts = [d.date_start for d in ds if d.date_start] or [c.published for c in refs if c.published]
+        ends = [d.date_end or d.date_start for d in ds if d.date_start] or starts
+        targets = sorted({t for d in ds for t in (d.targets or "").split(",") if t})
+        victims = {d.victims for d in ds if d.victims and d.victims != "unknown"}
+        pubs = [c.published for c in refs if c.published]
+        return {"id": s.id, "killed_min": s.killed_min, "killed_max": s.killed_max, "injured_min": s.injured_min,
+                "injured_max": s.injured_max, "grade": grade, "grade_by": grade_by,
+                "place_name": best.place_name if best else None, "country": best.country if best else None,
+                "admin1": best.admin1 if best else None, "admin2": best.admin2 if best else None,
+                "lat": best.lat if best else None, "lon": best.lon if best else None,
+                "where_prec": best.where_prec if best else None,
+                "date_start": min(starts) if starts else None, "date_end": max(ends) if ends else None,
+                "perpetrators": ",".join(s.perpetrators), "means": ",".join(s.means), "targets": ",".join(targets),
+                "victims": (victims.pop() if len(victims) == 1 else ("mixed" if victims else "unknown")),
+                "n_claims": len(s.claim_ids), "n_documents": s.n_documents, "n_sources": s.n_sources,
+                "first_report": min(pubs) if pubs else None, "last_report": max(pubs) if pubs else None,
+                "notes": notes}
+
+    def _apply_edits(self, conn: Connection, groups: list[list[ClaimRef]]
+                     ) -> tuple[list[tuple[set[str], str]], list[tuple[set[str], str]]]:
+        """Replay analyst edits (in order, skipping undone ones) onto the automatic groups, in place."""
+        grades: list[tuple[set[str], str]] = []
+        notes: list[tuple[set[str], str]] = []
+        for ev in self.analyst_events(conn):
+            p = json.loads(ev.payload)
+            where = {c.uid: n for n, g in enumerate(groups) for c in g}
+            if ev.kind == "merge":
+                ga = {where[u] for u in p["a"] if u in where}
+                gb = {where[u] for u in p["b"] if u in where}
+                if ga and gb:
+                    target = min(ga | gb)
+                    for n in sorted((ga | gb) - {target}):
+                        groups[target] += groups[n]
+                        groups[n] = []
+            elif ev.kind == "split":
+                moved = [c for g in groups for c in g if c.uid in set(p["claims"])]
+                for g in groups:
+                    g[:] = [c for c in g if c.uid not in set(p["claims"])]
+                if moved:
+                    groups.append(moved)
+            elif ev.kind == "set-grade":
+                grades.append((set(p["claims"]), p["grade"]))
+            elif ev.kind == "note":
+                notes.append((set(p["claims"]), p["text"]))
+        return grades, notes
+
+    # ------------------------------------------------------------------ analyst edits
+    def incident_claim_uids(self, conn: Connection, incident_id: str) -> list[str]:
+        j = incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id)
+        q = select(claims.c.claim_uid).select_from(j).where(incident_claims.c.incident_id == incident_id)
+        uids = [r.claim_uid for r in conn.execute(q)]
+        if not uids:
+            raise KeyError(f"no incident {incident_id!r}")
+        return uids
+
+    def edit(self, kind: str, incident_id: str, *, other: str | None = None, claim_ids: list[int] | None = None,
+             grade: str | None = None, note: str | None = None, actor: str | None = None) -> int:
+        """Record an analyst edit (merge, split, set-grade, note) as an audit event and re-resolve."""
+        with self.engine.begin() as conn:
+            self._lock_events(conn)
+            uids = self.incident_claim_uids(conn, incident_id)
+            if kind == "merge":
+                payload: dict[str, Any] = {"incident": incident_id, "other": other, "a": uids,
+                                           "b": self.incident_claim_uids(conn, other or "")}
+            elif kind == "split":
+                rows = conn.execute(select(claims.c.id, claims.c.claim_uid).where(claims.c.id.in_(claim_ids or [])))
+                chosen = {r.id: r.claim_uid for r in rows}
+                missing = [i for i in claim_ids or [] if i not in chosen or chosen[i] not in uids]
+                if missing or not chosen:
+                    raise KeyError(f"claims {missing or claim_ids} are not in incident {incident_id}")
+                if len(chosen) == len(uids):
+                    raise ValueError("a split must leave at least one claim in the incident")
+                payload = {"incident": incident_id, "claims": sorted(chosen.values())}
+            elif kind == "set-grade":
+                if grade not in GRADES:
+                    raise ValueError(f"grade must be one of {', '.join(GRADES)}")
+                payload = {"incident": incident_id, "claims": uids, "grade": grade}
+            elif kind == "note":
+                payload = {"incident": incident_id, "claims": uids, "text": note or ""}
+            else:
+                raise ValueError(f"unknown edit {kind!r}")
+            seq = self.append_event(conn, kind, incident_id, payload, actor=actor)
+        self.resolve(actor=actor)
+        return seq
+
+    def undo(self, seq: int, actor: str | None = None) -> int:
+        """Reverse an analyst edit by appending an ``undo`` event (nothing is deleted)."""
+        with self.engine.begin() as conn:
+            self._lock_events(conn)
+            row = conn.execute(select(events).where(events.c.seq == seq)).first()
+            if row is None or row.kind not in ("merge", "split", "set-grade", "note"):
+                raise KeyError(f"event {seq} is not an analyst edit")
+            new = self.append_event(conn, "undo", row.subject, {"seq": seq, "kind": row.kind}, actor=actor)
+        self.resolve(actor=actor)
+        return new
+
+    # ------------------------------------------------------------------ reading
+    def stats(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            def count(q: Any) -> int:
+                return int(conn.execute(q).scalar() or 0)
+
+            return {"documents": count(select(func.count()).select_from(documents)),
+                    "claims": count(select(func.count()).select_from(claims)),
+                    "incidents": count(select(func.count()).select_from(incidents)),
+                    "tallies": count(select(func.count()).select_from(claims).where(claims.c.kind == "aggregate")),
+                    "events": count(select(func.count()).select_from(events))}
+
+    def incidents(self, *, admin1: str | None = None, perpetrator: str | None = None, grade: str | None = None,
+                  since: str | None = None, until: str | None = None, limit: int | None = None,
+                  order: str = "killed") -> Iterator[dict[str, Any]]:
+        q = select(incidents)
+        if admin1:
+            q = q.where(incidents.c.admin1 == admin1)
+        if perpetrator:
+            q = q.where(incidents.c.perpetrators.like(f"%{perpetrator}%"))
+        if grade:
+            q = q.where(incidents.c.grade == grade)
+        if since:
+            q = q.where(incidents.c.date_end >= since)
+        if until:
+            q = q.where(incidents.c.date_start <= until)
+        if order == "killed":
+            q = q.order_by(func.coalesce(incidents.c.killed_max, -1).desc(), incidents.c.id)
+        else:
+            q = q.order_by(incidents.c.date_start, incidents.c.id)
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            for r in conn.execute(q):
+                yield dict(r._mapping)
+
+    # ------------------------------------------------------------------ verification
+    def verify(self) -> VerifyReport:
+        """Re-hash every original and claim, walk the event chain, and report what does not match."""
+        rep = VerifyReport()
+        with self.engine.connect() as conn:
+            ingested: dict[str, str] = {}
+            extracted: dict[str, list[str]] = {}
+            prev, expect = GENESIS, 1
+            for r in conn.execute(select(events).order_by(events.c.seq)):
+                rep.events += 1
+                where = f"event {r.seq} ({r.kind})"
+                if r.seq != expect:
+                    rep.problems.append(Problem(where, f"sequence gap: expected event {expect} (deleted events?)"))
+                if r.prev_hash != prev:
+                    rep.problems.append(Problem(where, "chain broken: prev_hash does not match the event before "
+                                                       "(edited, deleted or reordered events)"))
+                h = event_hash(r.prev_hash, r.seq, r.at, r.kind, r.subject, r.actor, r.payload)
+                if h != r.hash:
+                    rep.problems.append(Problem(where, "event content was changed after it was written"))
+                try:
+                    p = json.loads(r.payload)
+                except ValueError:
+                    p = {}
+                if r.kind == "ingested":
+                    ingested[p.get("doc", "")] = p.get("sha256", "")
+                elif r.kind == "extracted":
+                    extracted[p.get("doc", "")] = p.get("claims", [])
+                prev, expect = r.hash, r.seq + 1
+            seen_docs = set()
+            for r in conn.execute(select(documents.c.doc, documents.c.raw)):
+                rep.documents += 1
+                seen_docs.add(r.doc)
+                actual = hashlib.sha256(bytes(r.raw)).hexdigest()
+                if actual != r.doc:
+                    rep.problems.append(Problem(f"document {r.doc}", f"original bytes changed (now hash {actual})"))
+                if r.doc not in ingested:
+                    rep.problems.append(Problem(f"document {r.doc}", "no 'ingested' event records this document"))
+                elif ingested[r.doc] != r.doc:
+                    rep.problems.append(Problem(f"document {r.doc}", "the 'ingested' event records other bytes"))
+            for d in sorted(set(ingested) - seen_docs):
+                rep.problems.append(Problem(f"document {d}", "recorded as ingested but missing from the ledger"))
+            per_doc: dict[str, list[str]] = {}
+            for r in conn.execute(select(claims).order_by(claims.c.id)):
+                rep.claims += 1
+                where = f"claim {r.id} (document {r.doc[:12]}…)"
+                if sha256_text(r.json) != r.hash:
+                    rep.problems.append(Problem(where, "claim JSON changed after extraction"))
+                else:
+                    flat = claim_columns(json.loads(r.json))
+                    for col, v in flat.items():
+                        got = getattr(r, col)
+                        if isinstance(v, float) and got is not None:
+                            same = abs(float(got) - v) < 1e-9
+                        else:
+                            same = got == v or (v is None and got is None) or (isinstance(v, bool) and
+                                                                               bool(got) == v)
+                        if not same:
+                            rep.problems.append(Problem(where, f"column {col} is {got!r} but the claim says {v!r}"))
+                per_doc.setdefault(r.doc, []).append(r.hash)
+            for d, hashes in extracted.items():
+                have = per_doc.get(d, [])
+                if have != hashes:
+                    rep.problems.append(Problem(f"document {d}", f"{len(hashes)} claims were extracted, the ledger "
+                                                                 f"holds {len(have)} matching ones (added, removed "
+                                                                 "or replaced claims)"))
+            for d in sorted(set(per_doc) - set(extracted)):
+                rep.problems.append(Problem(f"document {d}", "claims with no 'extracted' event"))
+        return rep
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+

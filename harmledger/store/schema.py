@@ -1,0 +1,122 @@
+"""The ledger's tables: plain, named for what they hold, readable by any SQL tool (``datasette harmledger.db``).
+
+* ``documents`` — one row per original, addressed by the SHA-256 of its raw bytes; the bytes themselves
+  are in ``raw`` (a BLOB in the same file, so one file is the whole evidentiary record and a document and
+  its claims are written in one transaction), with capture metadata and the extracted ``text``.
+* ``claims`` — one row per claim with flat columns for filtering and the full claim JSON, and a hash of
+  that JSON so ``verify`` notices any change.
+* ``incidents`` / ``incident_claims`` — the current resolution of incident claims into incidents
+  (recomputed from claims and analyst events; never the only copy of anything).
+* ``events`` — the append-only, hash-chained audit log: ingested, extracted, resolved, and every analyst
+  edit. ``tallies`` is a view of the aggregate claims.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+documents = Table(
+    "documents", metadata,
+    Column("doc", String(64), primary_key=True),  # SHA-256 hex of the raw bytes
+    Column("source", Text, nullable=False),
+    Column("url", Text),
+    Column("title", Text),
+    Column("publisher", Text),
+    Column("author", Text),
+    Column("published", String(10)),
+    Column("ingested_at", String(32), nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("encoding", String(32)),
+    Column("text", Text, nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("claim_uid", String(64), nullable=False, unique=True),
+    Column("doc", String(64), ForeignKey("documents.doc"), nullable=False),
+    Column("unit_start", Integer, nullable=False),
+    Column("unit_end", Integer, nullable=False),
+    Column("quote", Text),
+    Column("kind", String(16), nullable=False),
+    Column("killed_min", Integer), Column("killed_max", Integer),
+    Column("injured_min", Integer), Column("injured_max", Integer),
+    Column("casualties_min", Integer),
+    Column("children_killed_min", Integer), Column("women_killed_min", Integer),
+    Column("displaced_min", Integer),
+    Column("victims", String(16)),
+    Column("perpetrators", Text),  # comma-separated ids, for filtering; the JSON has the evidence
+    Column("means", Text),
+    Column("targets", Text),
+    Column("place_name", Text), Column("country", String(2)), Column("admin1", Text), Column("admin2", Text),
+    Column("lat", Float), Column("lon", Float), Column("where_prec", Integer), Column("gazetteer_id", Text),
+    Column("date_start", String(10)), Column("date_end", String(10)), Column("date_prec", String(8)),
+    Column("published", String(10)),
+    Column("confidence", Float),
+    Column("from_comment", Boolean, nullable=False, default=False),
+    Column("json", Text, nullable=False),
+    Column("hash", String(64), nullable=False),  # SHA-256 of ``json``
+)
+Index("claims_doc", claims.c.doc)
+Index("claims_kind_place_date", claims.c.kind, claims.c.country, claims.c.admin1, claims.c.date_start)
+
+incidents = Table(
+    "incidents", metadata,
+    Column("id", String(24), primary_key=True),
+    Column("killed_min", Integer), Column("killed_max", Integer),
+    Column("injured_min", Integer), Column("injured_max", Integer),
+    Column("grade", String(16), nullable=False),
+    Column("grade_by", String(16), nullable=False),  # auto | analyst
+    Column("place_name", Text), Column("country", String(2)), Column("admin1", Text), Column("admin2", Text),
+    Column("lat", Float), Column("lon", Float), Column("where_prec", Integer),
+    Column("date_start", String(10)), Column("date_end", String(10)),
+    Column("perpetrators", Text), Column("means", Text), Column("targets", Text), Column("victims", String(16)),
+    Column("n_claims", Integer, nullable=False), Column("n_documents", Integer, nullable=False),
+    Column("n_sources", Integer, nullable=False),
+    Column("first_report", String(10)), Column("last_report", String(10)),
+    Column("notes", Text),
+)
+
+incident_claims = Table(
+    "incident_claims", metadata,
+    Column("incident_id", String(24), ForeignKey("incidents.id"), primary_key=True),
+    Column("claim_id", Integer, ForeignKey("claims.id"), primary_key=True),
+)
+Index("incident_claims_claim", incident_claims.c.claim_id)
+
+events = Table(
+    "events", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("subject", Text),
+    Column("actor", Text),
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+TALLIES_VIEW = """
+CREATE VIEW IF NOT EXISTS tallies AS
+SELECT c.id, c.doc, c.quote, c.killed_min, c.killed_max, c.injured_min, c.casualties_min, c.displaced_min,
+       c.victims, c.perpetrators, c.means, c.country, c.admin1, c.date_start, c.date_end, c.date_prec,
+       d.publisher, d.published, d.source
+FROM claims c JOIN documents d ON d.doc = c.doc WHERE c.kind = 'aggregate'
+"""

@@ -1,0 +1,176 @@
+"""The ledger on a real SQLite file and, when HARMLEDGER_TEST_PG is set (as .ci/run does), a real
+PostgreSQL server: idempotent ingest, resolution into incidents, grades, analyst edits, tamper detection."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from harmledger import Document
+from harmledger.extract import get_extractor
+from harmledger.store import Ledger
+
+PG = os.environ.get("HARMLEDGER_TEST_PG")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def ledger(request, tmp_path):
+    if request.param == "sqlite":
+        lg = Ledger(str(tmp_path / "ledger.db"))
+        yield lg
+        lg.close()
+        return
+    # a fresh database on the real server for each test
+    from sqlalchemy import create_engine
+
+    name = "hl_" + uuid.uuid4().hex[:12]
+    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f"CREATE DATABASE {name}"))
+    url = PG.rsplit("/", 1)[0] + "/" + name
+    lg = Ledger(url)
+    yield lg
+    lg.close()
+    with admin.connect() as c:
+        c.execute(text(f"DROP DATABASE {name}"))
+    admin.dispose()
+
+
+def doc(text_: str, published: str, publisher: str) -> Document:
+    raw = text_.encode("utf-8")
+    return Document(doc=hashlib.sha256(raw).hexdigest(), source=f"{publisher}/{published}", text=text_,
+                    format="txt", published=published, publisher=publisher, size=len(raw), raw=raw)
+
+
+# the same strike in three reports by two publishers, one more strike elsewhere, one tally
+REPORTS = [
+    doc("Russian warplanes kill 12 civilians in an airstrike on a market in Saraqib.", "2016-02-15", "SOHR"),
+    doc("At least 15 civilians were killed when Russian jets struck the market in Saraqib yesterday.",
+        "2016-02-16", "SNHR"),
+    doc("Regime warplanes kill 14 people in Saraqib market.", "2016-02-15", "Local Coordination Committees"),
+    doc("5 killed by barrel bombs on Daraya.", "2016-02-15", "SOHR"),
+    doc("1,815 civilians killed by Russian airstrikes since September.", "2016-02-16", "SNHR"),
+]
+
+
+def ingest(lg: Ledger, docs: list[Document]):
+    st = lg.ingest(docs, get_extractor().extract_document)
+    lg.resolve()
+    return st
+
+
+def test_ingest_is_idempotent_and_resolves_incidents(ledger):
+    st = ingest(ledger, REPORTS)
+    assert (st.documents, st.duplicates) == (5, 0)
+    again = ingest(ledger, REPORTS)
+    assert (again.documents, again.duplicates, again.claims) == (0, 5, 0)
+    s = ledger.stats()
+    assert s["documents"] == 5 and s["tallies"] == 1 and s["claims"] == 5
+    incs = {r["place_name"]: r for r in ledger.incidents()}
+    saraqib = incs["Saraqib"]
+    assert saraqib["n_claims"] == 3 and saraqib["n_sources"] == 3
+    assert (saraqib["killed_min"], saraqib["killed_max"]) == (12, 15)  # range across reports, conservative
+    assert saraqib["grade"] == "contested"  # Russia vs the regime blamed for the same air strike
+    assert incs["Daraya"]["grade"] == "single_source"
+    assert incs["Daraya"]["perpetrators"] == "syrian_government"
+    assert ledger.verify().ok
+
+
+def test_corroborated_needs_independent_sources(ledger):
+    ingest(ledger, REPORTS[:2])
+    (inc,) = list(ledger.incidents())
+    assert inc["grade"] == "corroborated" and inc["n_sources"] == 2
+    assert inc["date_start"] == "2016-02-15"
+
+
+def test_analyst_edits_are_events_and_reversible(ledger):
+    ingest(ledger, REPORTS)
+    incs = {r["place_name"]: r for r in ledger.incidents()}
+    a, b = incs["Saraqib"]["id"], incs["Daraya"]["id"]
+    seq = ledger.edit("merge", a, other=b, actor="analyst1")
+    merged = list(ledger.incidents())
+    assert len(merged) == 1 and merged[0]["n_claims"] == 4
+    ledger.undo(seq, actor="analyst1")
+    assert len(list(ledger.incidents())) == 2
+    ledger.edit("set-grade", a, grade="confirmed", actor="analyst1")
+    ledger.edit("note", a, note="Market strike confirmed by video, Feb 15.", actor="analyst1")
+    inc = next(r for r in ledger.incidents() if r["id"] == a)
+    assert (inc["grade"], inc["grade_by"]) == ("confirmed", "analyst") and "video" in inc["notes"]
+    with ledger.engine.connect() as c:
+        one = c.execute(text("SELECT min(c.id) FROM claims c JOIN incident_claims ic ON ic.claim_id = c.id "
+                             "WHERE ic.incident_id = :i"), {"i": a}).scalar()
+    ledger.edit("split", a, claim_ids=[one], actor="analyst1")
+    assert len(list(ledger.incidents())) == 3
+    assert ledger.stats()["claims"] == 5  # no claim is ever destroyed
+    with ledger.engine.connect() as c:
+        kinds = [r[0] for r in c.execute(text("SELECT kind FROM events ORDER BY seq"))]
+    assert kinds.count("merge") == 1 and "undo" in kinds and "split" in kinds
+    assert ledger.verify().ok
+
+
+def test_verify_names_every_kind_of_tampering(ledger):
+    ingest(ledger, REPORTS)
+    assert ledger.verify().ok
+    with ledger.engine.begin() as c:
+        d = REPORTS[3].doc
+        raw = bytes(c.execute(text("SELECT raw FROM documents WHERE doc = :d"), {"d": d}).scalar())
+        c.execute(text("UPDATE documents SET raw = :r WHERE doc = :d"), {"r": raw.replace(b"5", b"6"), "d": d})
+    rep = ledger.verify()
+    assert not rep.ok and any(p.where == f"document {d}" and "bytes changed" in p.what for p in rep.problems)
+    with ledger.engine.begin() as c:
+        c.execute(text("UPDATE documents SET raw = :r WHERE doc = :d"), {"r": raw, "d": d})
+        c.execute(text("UPDATE claims SET killed_min = 50 WHERE doc = :d"), {"d": d})
+    assert any("column killed_min" in p.what for p in ledger.verify().problems)
+    with ledger.engine.begin() as c:
+        c.execute(text("UPDATE claims SET killed_min = 5 WHERE doc = :d"), {"d": d})
+        cj = c.execute(text("SELECT json FROM claims WHERE doc = :d"), {"d": d}).scalar()
+        c.execute(text("UPDATE claims SET json = :j WHERE doc = :d"), {"j": cj.replace('"min": 5', '"min": 6')
+                                                                        .replace('"min":5', '"min":6'), "d": d})
+    assert any("claim JSON changed" in p.what for p in ledger.verify().problems)
+    with ledger.engine.begin() as c:
+        c.execute(text("UPDATE claims SET json = :j WHERE doc = :d"), {"j": cj, "d": d})
+    assert ledger.verify().ok
+    with ledger.engine.begin() as c:  # a tamperer removes the claim and its incident links
+        c.execute(text("DELETE FROM incident_claims WHERE claim_id IN (SELECT id FROM claims WHERE doc = :d)"),
+                  {"d": d})
+        c.execute(text("DELETE FROM claims WHERE doc = :d"), {"d": d})
+    assert any("claims were extracted" in p.what for p in ledger.verify().problems)
+
+
+def test_verify_detects_edited_deleted_and_reordered_events(ledger):
+    ingest(ledger, REPORTS[:2])
+    with ledger.engine.begin() as c:
+        p = c.execute(text("SELECT payload FROM events WHERE seq = 2")).scalar()
+        c.execute(text("UPDATE events SET payload = :p WHERE seq = 2"), {"p": p.replace("[", "[\"x\",", 1)})
+    assert any(p.where.startswith("event 2") and "changed" in p.what for p in ledger.verify().problems)
+    with ledger.engine.begin() as c:
+        c.execute(text("UPDATE events SET payload = :p WHERE seq = 2"), {"p": p})
+    assert ledger.verify().ok
+    with ledger.engine.begin() as c:
+        c.execute(text("DELETE FROM events WHERE seq = 3"))
+    probs = ledger.verify().problems
+    assert any("sequence gap" in p.what for p in probs) and any("chain broken" in p.what for p in probs)
+
+
+def test_reordered_events_break_the_chain(ledger):
+    ingest(ledger, REPORTS[:2])
+    with ledger.engine.begin() as c:
+        c.execute(text("UPDATE events SET seq = 1000 WHERE seq = 1"))
+        c.execute(text("UPDATE events SET seq = 1 WHERE seq = 2"))
+        c.execute(text("UPDATE events SET seq = 2 WHERE seq = 1000"))
+    assert any("chain broken" in p.what for p in ledger.verify().problems)
+
+
+def test_claim_rows_keep_their_evidence(ledger):
+    ingest(ledger, REPORTS[:1])
+    with ledger.engine.connect() as c:
+        row = c.execute(text("SELECT json, quote FROM claims")).first()
+    cl = json.loads(row.json)
+    assert cl["killed"]["evidence"] == "kill 12 civilians" and cl["place"]["name"] == "Saraqib"
+    assert row.quote.startswith("Russian warplanes kill 12 civilians")
