@@ -234,6 +234,57 @@ def incidents_cmd(db: str | None, admin1: str | None, perpetrator: str | None, g
         Console(width=200).print(t)
 
 
+@main.command("export")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["csv", "geojson", "parquet", "ucdp", "acled"]), required=True)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True)
+def export_cmd(db: str | None, fmt: str, out_path: str) -> None:
+    """Export incidents: CSV, GeoJSON points, Parquet, UCDP GED-style or ACLED-style columns."""
+    from .present.export import export
+    from .store import Ledger
+
+    n = export(Ledger(db), fmt, out_path)
+    click.echo(f"wrote {n} incidents to {out_path} ({fmt})")
+
+
+@main.command("tally")
+@DB_OPTION
+@click.option("--by", "by", default="month", show_default=True,
+              help="Comma-separated keys: month, year, perpetrator, admin1, means, grade, country.")
+@click.option("--chart", "chart", type=click.Path(dir_okay=False), default=None,
+              help="Also draw a bar chart (.png or .svg).")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
+def tally_cmd(db: str | None, by: str, chart: str | None, fmt: str) -> None:
+    """Incidents and killed (lowest reported figures, summed) grouped by the given keys."""
+    from .present.export import tally, tally_chart
+    from .store import Ledger
+
+    keys = [k.strip() for k in by.split(",") if k.strip()]
+    try:
+        rows = tally(Ledger(db), keys)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--by") from None
+    if chart:
+        if not chart.lower().endswith((".png", ".svg")):
+            raise click.BadParameter("the chart file must end in .png or .svg", param_hint="--chart")
+        tally_chart(rows, keys, chart)
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+    elif fmt == "csv":
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=keys + ["incidents", "killed_min", "killed_max"])
+        w.writeheader()
+        w.writerows(rows)
+    else:
+        for r in rows:
+            click.echo("  ".join(f"{r[k]}" for k in keys) + f"  incidents {r['incidents']}  killed "
+                       f"{r['killed_min']}-{r['killed_max']}")
+    if chart:
+        click.echo(f"chart written to {chart}", err=True)
+
+
 @main.group("incident")
 def incident_group() -> None:
     """Analyst corrections, kept as audit events (reversible with `undo`; claims are never destroyed)."""
@@ -462,13 +513,13 @@ def geocode_cmd(name: str, context: str | None, fmt: str | None, limit: int) -> 
 
 @main.command("demo")
 @click.option("--limit", type=int, default=None, help="Only the first N demo reports.")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), default="harmledger-demo-claims.jsonl",
-              show_default=True, help="Where to write the demo's claims (JSONL).")
-def demo_cmd(limit: int | None, out_path: str) -> None:
-    """Run the main job on the bundled demo corpus (UCDP GED 2016 headlines) and summarise it."""
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="harmledger-demo", show_default=True,
+              help="Directory for the demo's claims, ledger and exports.")
+def demo_cmd(limit: int | None, out_dir: str) -> None:
+    """Run the main job on the bundled demo corpus (UCDP GED 2016 headlines): extract, store, resolve, export."""
     from .demo import run_demo
 
-    run_demo(limit=limit, out_path=out_path)
+    run_demo(limit=limit, out_dir=out_dir)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,7 +13,8 @@ Two claims describe the same incident when, and only when:
 
 Blocking makes it O(n log n): claims are grouped by (country, governorate) and sorted by day, and
 each claim is compared only with the claims of its block that fall inside the window; groups are
-formed with union-find. Aggregates are never resolved: they stay tallies.
+formed with union-find, and a group never spans more than twice the window (no week-long chains of
+daily reports). Aggregates are never resolved: they stay tallies.
 
 An incident's killed/injured range is Airwars-style: from the lowest to the highest figure its claims
 report. Grades: ``contested`` when reports in different documents name disjoint perpetrators,
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 GRADES = ("single_source", "corroborated", "contested", "confirmed", "discounted")
@@ -54,7 +55,7 @@ class ClaimRef:
     injured_max: int | None = None
     from_comment: bool = False
     published: str | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+    quote_key: str | None = None  # the claim's words, normalised: identical reports share it
 
 
 def day_of(s: str | None) -> int | None:
@@ -95,8 +96,12 @@ def _compatible(a: ClaimRef, b: ClaimRef) -> bool:
 
 
 class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
+    """Union-find that also keeps each group's first and last day, so that a chain of reports one day
+    apart cannot grow into a week-long "incident"."""
+
+    def __init__(self, days: list[tuple[int | None, int | None]]) -> None:
+        self.parent = list(range(len(days)))
+        self.span = list(days)
 
     def find(self, x: int) -> int:
         while self.parent[x] != x:
@@ -104,15 +109,25 @@ class _UnionFind:
             x = self.parent[x]
         return x
 
-    def union(self, a: int, b: int) -> None:
+    def union(self, a: int, b: int, max_span: int | None = None) -> bool:
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb:
+            return True
+        (a0, a1), (b0, b1) = self.span[ra], self.span[rb]
+        lo = min(x for x in (a0, b0) if x is not None) if a0 is not None or b0 is not None else None
+        hi = max(x for x in (a1, b1) if x is not None) if a1 is not None or b1 is not None else None
+        if max_span is not None and lo is not None and hi is not None and hi - lo > max_span:
+            return False
+        keep, gone = min(ra, rb), max(ra, rb)
+        self.parent[gone] = keep
+        self.span[keep] = (lo, hi)
+        return True
 
 
 def cluster(claims: Sequence[ClaimRef], window_days: int = 1) -> list[list[int]]:
     """Groups of claim indexes (each group one incident), in order of their first claim."""
-    uf = _UnionFind(len(claims))
+    uf = _UnionFind([(c.day, c.day_end if c.day_end is not None else c.day) for c in claims])
+    max_span = 2 * window_days
     blocks: dict[tuple[str | None, str | None], list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
         if c.place_key is not None and c.day is not None:
@@ -126,7 +141,19 @@ def cluster(claims: Sequence[ClaimRef], window_days: int = 1) -> list[list[int]]
                 if b.day - max(a.day_end or a.day, a.day) > window_days:  # type: ignore[operator]
                     break
                 if _compatible(a, b):
-                    uf.union(i, j)
+                    uf.union(i, j, max_span)
+    # the same words re-published (syndication, repeated headlines) are the same report: one incident,
+    # whether or not the report names a place
+    same_words: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(claims):
+        if c.quote_key:
+            same_words[c.quote_key].append(i)
+    for idxs in same_words.values():
+        idxs.sort(key=lambda i: claims[i].day if claims[i].day is not None else 0)
+        for a, b in zip(idxs, idxs[1:], strict=False):
+            da, db = claims[a].day, claims[b].day
+            if da is None or db is None or db - da <= window_days:
+                uf.union(a, b, max_span)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(claims)):
         groups[uf.find(i)].append(i)
@@ -156,7 +183,12 @@ def summarise(group: Iterable[ClaimRef]) -> IncidentSummary:
     i_hi = [c.injured_max if c.injured_max is not None else c.injured_min for c in g if c.injured_min is not None]
     perps: Counter[str] = Counter(p for c in g for p in c.perpetrators)
     means: Counter[str] = Counter(m for c in g for m in c.means)
-    sources = {c.source for c in g if not c.from_comment}
+    # independent sources: distinct publishers; the same words from two outlets count once
+    by_words: dict[str, str] = {}
+    for c in g:
+        if c.quote_key:
+            by_words.setdefault(c.quote_key, c.source)
+    sources = {by_words.get(c.quote_key or "", c.source) for c in g if not c.from_comment}
     named = [(c.doc, c.perpetrators) for c in g if c.perpetrators and not c.from_comment]
     contested = any(da != db and not (a & b) for n, (da, a) in enumerate(named) for db, b in named[n + 1:])
     grade = "contested" if contested else ("corroborated" if len(sources) >= 2 else "single_source")

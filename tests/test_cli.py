@@ -89,13 +89,25 @@ def test_bad_published_date_is_refused():
 
 
 def test_demo_runs_on_the_bundled_corpus(tmp_path):
-    out = tmp_path / "claims.jsonl"
+    out = tmp_path / "demo"
     r = run("demo", "--limit", "300", "--out", str(out))
     assert r.returncode == 0, r.stderr
-    assert "read 300 reports" in r.stdout and "UCDP GED" in r.stdout
-    lines = out.read_text("utf-8").splitlines()
+    assert "read 300 reports" in r.stdout and "UCDP GED" in r.stdout and "intact" in r.stdout
+    lines = (out / "claims.jsonl").read_text("utf-8").splitlines()
     assert len(lines) > 200
     check_contract(json.loads(lines[0]))
+    gj = json.loads((out / "incidents.geojson").read_text("utf-8"))
+    assert gj["type"] == "FeatureCollection" and gj["features"]
+    assert gj["features"][0]["geometry"]["type"] == "Point"
+    head = (out / "incidents-ucdp.csv").read_text("utf-8").splitlines()[0]
+    assert {"best", "low", "high", "where_prec", "date_prec", "adm_1", "latitude"} <= set(head.split(","))
+    head = (out / "incidents-acled.csv").read_text("utf-8").splitlines()[0]
+    assert {"event_type", "sub_event_type", "fatalities", "notes"} <= set(head.split(","))
+    assert (out / "tally-month-perpetrator.png").read_bytes()[:4] == b"\x89PNG"
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(out / "incidents.parquet").num_rows == len(
+        (out / "incidents.csv").read_text("utf-8").splitlines()) - 1
 
 
 def test_geocode_reads_stdin_and_prints_one_line_per_input_line():

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 
 from ..model import Claim, Document
 from ..resolve import GRADES, ClaimRef, IncidentSummary, cluster, day_of, summarise
+from ..textnorm import normfold
 from .schema import TALLIES_VIEW, claims, documents, events, incident_claims, incidents, metadata
 
 GENESIS = "0" * 64
@@ -215,7 +216,7 @@ class Ledger:
                    claims.c.published, claims.c.country, claims.c.admin1, claims.c.admin2, claims.c.gazetteer_id,
                    claims.c.place_name, claims.c.where_prec, claims.c.perpetrators, claims.c.means,
                    claims.c.killed_min, claims.c.killed_max, claims.c.injured_min, claims.c.injured_max,
-                   claims.c.from_comment, documents.c.publisher, documents.c.source).select_from(
+                   claims.c.from_comment, claims.c.quote, documents.c.publisher, documents.c.source).select_from(
             claims.join(documents, documents.c.doc == claims.c.doc)).where(claims.c.kind == "incident").order_by(
             claims.c.id)
         out = []
@@ -229,7 +230,8 @@ class Ledger:
                 where_prec=r.where_prec, perpetrators=frozenset(filter(None, (r.perpetrators or "").split(","))),
                 means=frozenset(filter(None, (r.means or "").split(","))), killed_min=r.killed_min,
                 killed_max=r.killed_max, injured_min=r.injured_min, injured_max=r.injured_max,
-                from_comment=bool(r.from_comment), published=r.published))
+                from_comment=bool(r.from_comment), published=r.published,
+                quote_key=" ".join(normfold(r.quote).split()) if r.quote and len(r.quote) >= 30 else None))
         return out
 
     def analyst_events(self, conn: Connection) -> list[Any]:

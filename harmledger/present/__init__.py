@@ -1,0 +1,1 @@
+"""Present stage: exports, tallies and charts of the ledger (the web UI and report come later)."""

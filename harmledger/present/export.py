@@ -1,0 +1,188 @@
+"""Present stage: exports of the ledger's incidents (CSV, GeoJSON, Parquet, UCDP- and ACLED-style) and tallies.
+
+Conventions of the UCDP/ACLED-style exports:
+
+* UCDP GED columns: ``best`` = ``low`` = the lowest reported killed figure (conservative), ``high`` = the
+  highest; ``where_prec`` as stored; ``date_prec`` 1 (one day), 2 (2-6 days), 3 (a week or more);
+  ``side_a`` the perpetrators named (GED itself codes Russian strikes under the Syrian government;
+  we keep what the reports say).
+* ACLED columns: ``event_type``/``sub_event_type`` from the means; ``fatalities`` the most conservative
+  figure (the lowest reported; no fatalities invented: unknown is 0 only in ACLED's own convention, so
+  we leave it empty); ``notes`` quote the evidence of the incident's first claim.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from ..store import Ledger
+from ..store.schema import claims, documents, incident_claims
+
+INCIDENT_FIELDS = ["id", "date_start", "date_end", "place_name", "admin1", "admin2", "country", "lat", "lon",
+                   "where_prec", "killed_min", "killed_max", "injured_min", "injured_max", "victims", "perpetrators",
+                   "means", "targets", "grade", "grade_by", "n_claims", "n_documents", "n_sources", "first_report",
+                   "last_report", "notes"]
+
+ACLED_TYPES = {
+    "airstrike": ("Explosions/Remote violence", "Air/drone strike"),
+    "helicopter_barrel_bomb": ("Explosions/Remote violence", "Air/drone strike"),
+    "cluster_munition": ("Explosions/Remote violence", "Air/drone strike"),
+    "missile": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "shelling": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "chemical": ("Explosions/Remote violence", "Chemical weapon"),
+    "explosive_device": ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    "ground_fighting": ("Battles", "Armed clash"),
+    "gunfire": ("Violence against civilians", "Attack"),
+    "siege": ("Violence against civilians", "Attack"),
+}
+
+
+def _first_quotes(lg: Ledger) -> dict[str, tuple[str, str]]:
+    """Each incident's first claim quote and its publisher/source (the evidence for notes)."""
+    q = select(incident_claims.c.incident_id, claims.c.id, claims.c.quote, documents.c.publisher,
+               documents.c.source).select_from(incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id)
+                                               .join(documents, documents.c.doc == claims.c.doc)).order_by(claims.c.id)
+    out: dict[str, tuple[str, str]] = {}
+    with lg.engine.connect() as conn:
+        for r in conn.execute(q):
+            out.setdefault(r.incident_id, (r.quote or "", r.publisher or r.source or ""))
+    return out
+
+
+def _date_prec(a: str | None, b: str | None) -> int | None:
+    if not a:
+        return None
+    days = (date.fromisoformat(b or a) - date.fromisoformat(a)).days
+    return 1 if days == 0 else (2 if days <= 6 else 3)
+
+
+def export(lg: Ledger, fmt: str, out: str | Path) -> int:
+    """Write all incidents in ``fmt`` (csv | geojson | parquet | ucdp | acled) to ``out``; returns rows."""
+    rows = list(lg.incidents(order="date"))
+    path = Path(out)
+    if fmt == "csv":
+        _write_csv(path, INCIDENT_FIELDS, rows)
+    elif fmt == "geojson":
+        feats = [{"type": "Feature", "id": r["id"],
+                  "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+                  "properties": {k: r[k] for k in INCIDENT_FIELDS if k not in ("lat", "lon")}}
+                 for r in rows if r["lat"] is not None and r["lon"] is not None]
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False), "utf-8")
+        return len(feats)
+    elif fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist([{k: r[k] for k in INCIDENT_FIELDS} for r in rows]), path)
+    elif fmt == "ucdp":
+        quotes = _first_quotes(lg)
+        out_rows = [{
+            "id": r["id"], "date_start": r["date_start"], "date_end": r["date_end"],
+            "date_prec": _date_prec(r["date_start"], r["date_end"]), "where_coordinates": r["place_name"],
+            "where_prec": r["where_prec"], "adm_1": r["admin1"], "adm_2": r["admin2"], "country": r["country"],
+            "latitude": r["lat"], "longitude": r["lon"], "side_a": r["perpetrators"],
+            "best": r["killed_min"], "low": r["killed_min"], "high": r["killed_max"],
+            "deaths_civilians": r["killed_min"] if r["victims"] == "civilian" else None,
+            "number_of_sources": r["n_sources"], "source_headline": quotes.get(r["id"], ("", ""))[0],
+            "source_office": quotes.get(r["id"], ("", ""))[1], "grade": r["grade"]} for r in rows]
+        _write_csv(path, list(out_rows[0]) if out_rows else ["id"], out_rows)
+    elif fmt == "acled":
+        quotes = _first_quotes(lg)
+        out_rows = []
+        for r in rows:
+            first_means = (r["means"] or "").split(",")[0]
+            et, st = ACLED_TYPES.get(first_means, ("Violence against civilians", "Attack"))
+            prec = r["where_prec"]
+            out_rows.append({
+                "event_id_cnty": r["id"], "event_date": r["date_start"],
+                "year": r["date_start"][:4] if r["date_start"] else None, "event_type": et, "sub_event_type": st,
+                "actor1": r["perpetrators"], "country": r["country"], "admin1": r["admin1"], "admin2": r["admin2"],
+                "location": r["place_name"], "latitude": r["lat"], "longitude": r["lon"],
+                "geo_precision": None if prec is None else (1 if prec <= 1 else (2 if prec <= 3 else 3)),
+                "source": quotes.get(r["id"], ("", ""))[1], "notes": quotes.get(r["id"], ("", ""))[0],
+                "fatalities": r["killed_min"], "grade": r["grade"]})
+        _write_csv(path, list(out_rows[0]) if out_rows else ["event_id_cnty"], out_rows)
+    else:
+        raise ValueError(f"unknown export format {fmt!r}")
+    return len(rows)
+
+
+def _write_csv(path: Path, fields: list[str], rows: Iterable[dict[str, Any]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow(r)
+
+
+TALLY_KEYS = ("month", "year", "perpetrator", "admin1", "means", "grade", "country")
+
+
+def tally(lg: Ledger, by: list[str]) -> list[dict[str, Any]]:
+    """Incidents and killed (lowest reported figure, summed) grouped by month/year/perpetrator/admin1/..."""
+    for k in by:
+        if k not in TALLY_KEYS:
+            raise ValueError(f"cannot tally by {k!r}; use {', '.join(TALLY_KEYS)}")
+    acc: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for r in lg.incidents(order="date"):
+        parts: list[list[str]] = []
+        for k in by:
+            if k == "month":
+                parts.append([(r["date_start"] or "unknown")[:7]])
+            elif k == "year":
+                parts.append([(r["date_start"] or "unknown")[:4]])
+            elif k == "perpetrator":
+                parts.append([(r["perpetrators"] or "unattributed").split(",")[0]])
+            elif k == "means":
+                parts.append([(r["means"] or "unknown").split(",")[0]])
+            elif k == "admin1":
+                parts.append([r["admin1"] or r["country"] or "unplaced"])
+            else:
+                parts.append([str(r[k] or "unknown")])
+        keyt = tuple(p[0] for p in parts)
+        a = acc[keyt]
+        a[0] += 1
+        a[1] += r["killed_min"] or 0
+        a[2] += r["killed_max"] or r["killed_min"] or 0
+    return [{**dict(zip(by, k, strict=True)), "incidents": v[0], "killed_min": v[1], "killed_max": v[2]}
+            for k, v in sorted(acc.items())]
+
+
+def tally_chart(rows: list[dict[str, Any]], by: list[str], out: str | Path) -> None:
+    """A bar chart of killed (lowest reported, summed) by the first key, stacked by the second if any."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    first = by[0]
+    xs = sorted({r[first] for r in rows})
+    fig, ax = plt.subplots(figsize=(max(6, 0.35 * len(xs) + 2), 4.5))
+    if len(by) > 1:
+        second = by[1]
+        totals = Counter()
+        for r in rows:
+            totals[r[second]] += r["killed_min"]
+        series = [s for s, _ in totals.most_common(8)]
+        bottom = [0] * len(xs)
+        for s in series:
+            vals = [sum(r["killed_min"] for r in rows if r[first] == x and r[second] == s) for x in xs]
+            ax.bar(xs, vals, bottom=bottom, label=s)
+            bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
+        ax.legend(fontsize=7, title=second)
+    else:
+        ax.bar(xs, [sum(r["killed_min"] for r in rows if r[first] == x) for x in xs])
+    ax.set_ylabel("killed (lowest reported figure, summed over incidents)")
+    ax.set_title(f"harmledger: killed by {' and '.join(by)}")
+    ax.tick_params(axis="x", labelrotation=70, labelsize=7)
+    fig.tight_layout()
+    fig.savefig(out)
+    plt.close(fig)
