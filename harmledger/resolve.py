@@ -11,7 +11,7 @@ Two claims describe the same incident when, and only when:
 * **actors** — their perpetrators overlap or one side names none; or both blame different air forces
   for an air attack (competing attribution: the incident is graded ``contested``).
 
-Blocking makes it O(n log n): claims are grouped by (country, governorate) and sorted by day, and
+Blocking makes it O(n log n): claims are grouped by place (or, for coarse claims, by area) and sorted by day, and
 each claim is compared only with the claims of its block that fall inside the window; groups are
 formed with union-find, and a group never spans more than twice the window (no week-long chains of
 daily reports). Aggregates are never resolved: they stay tallies.
@@ -128,10 +128,16 @@ def cluster(claims: Sequence[ClaimRef], window_days: int = 1) -> list[list[int]]
     """Groups of claim indexes (each group one incident), in order of their first claim."""
     uf = _UnionFind([(c.day, c.day_end if c.day_end is not None else c.day) for c in claims])
     max_span = 2 * window_days
-    blocks: dict[tuple[str | None, str | None], list[int]] = defaultdict(list)
+    # blocks: a village-level claim can only join claims of the same place; a coarse one only claims
+    # of the same district (or governorate) at the same precision — so the blocks are small
+    blocks: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
-        if c.place_key is not None and c.day is not None:
-            blocks[(c.country, c.admin1)].append(i)
+        if c.place_key is None or c.day is None:
+            continue
+        if (c.where_prec or 9) <= 2:
+            blocks[("place", c.place_key)].append(i)
+        else:
+            blocks[("area", c.country, c.where_prec, c.admin1, None if c.where_prec == 4 else c.admin2)].append(i)
     for idxs in blocks.values():
         idxs.sort(key=lambda i: claims[i].day)  # type: ignore[arg-type, return-value]
         for n, i in enumerate(idxs):

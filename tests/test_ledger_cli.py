@@ -1,0 +1,62 @@
+"""The ledger's command line, as a user runs it: ingest, stats, incidents, tally, export, edits, verify."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import subprocess
+import sys
+
+CLI = [sys.executable, "-m", "harmledger.cli"]
+
+
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(CLI + list(args), capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def test_ledger_commands_end_to_end(tmp_path, dev_units):
+    reports = tmp_path / "reports.jsonl"
+    with open(reports, "w", encoding="utf-8") as f:
+        for uid in sorted(dev_units)[:120]:
+            u = dev_units[uid]
+            f.write(json.dumps({"text": u["text"], "published": u["published"], "source": uid,
+                                "publisher": "SOHR" if u["source"] != "re3d" else "re3d"}) + "\n")
+    r = run("ingest", str(reports), "--no-progress", cwd=tmp_path)  # default: ./harmledger.db
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "harmledger.db").exists() and "ingested 120 new documents" in r.stdout
+    r = run("ingest", str(reports), "--no-progress", cwd=tmp_path)
+    assert "ingested 0 new documents (120 already in the ledger" in r.stdout
+    db = str(tmp_path / "harmledger.db")
+    st = json.loads(run("stats", "--db", db, "--format", "json").stdout)
+    assert st["documents"] == 120 and st["claims"] > 120 and st["incidents"] > 0 and st["tallies"] > 0
+    rows = [json.loads(x) for x in run("incidents", "--db", db, "--format", "jsonl", "--admin1", "Aleppo").stdout
+            .splitlines()]
+    assert rows and all(r["admin1"] == "Aleppo" for r in rows)
+    out = run("incidents", "--db", db, "--format", "csv", "--limit", "5").stdout.splitlines()
+    assert len(list(csv.reader(out))) == 6
+    t = run("tally", "--db", db, "--by", "month,admin1", "--chart", str(tmp_path / "t.svg"), "--format", "jsonl")
+    assert t.returncode == 0 and (tmp_path / "t.svg").read_text().lstrip().startswith("<?xml")
+    tallied = [json.loads(x) for x in t.stdout.splitlines()]
+    assert sum(x["incidents"] for x in tallied) == st["incidents"]
+    assert run("tally", "--db", db, "--by", "colour").returncode == 2
+    for fmt in ("csv", "geojson", "parquet", "ucdp", "acled"):
+        e = run("export", "--db", db, "--format", fmt, "--out", str(tmp_path / f"x.{fmt}"))
+        assert e.returncode == 0, e.stderr
+    a, b = rows[0]["id"], rows[1]["id"]
+    m = run("incident", "merge", a, b, "--db", db, "--actor", "tester")
+    assert m.returncode == 0 and "merge recorded as event" in m.stdout
+    seq = m.stdout.split("event ")[1].split(";")[0]
+    assert run("incident", "set-grade", a, "confirmed", "--db", db).returncode == 0
+    assert run("incident", "note", a, "checked against video", "--db", db).returncode == 0
+    assert run("incident", "undo", seq, "--db", db).returncode == 0
+    bad = run("incident", "merge", "I-nope", b, "--db", db)
+    assert bad.returncode == 1 and "no incident" in bad.stderr
+    v = run("verify", "--db", db)
+    assert v.returncode == 0 and "intact" in v.stdout
+    con = sqlite3.connect(db)
+    con.execute("UPDATE events SET actor = 'someone else' WHERE kind = 'merge'")
+    con.commit()
+    con.close()
+    v = run("verify", "--db", db)
+    assert v.returncode == 1 and "TAMPERED event" in v.stderr
