@@ -140,14 +140,19 @@ def cluster(claims: Sequence[ClaimRef], window_days: int = 1) -> list[list[int]]
             blocks[("area", c.country, c.where_prec, c.admin1, None if c.where_prec == 4 else c.admin2)].append(i)
     for idxs in blocks.values():
         idxs.sort(key=lambda i: claims[i].day)  # type: ignore[arg-type, return-value]
-        for n, i in enumerate(idxs):
+        # claims with the same actors and means are compatible with each other, so each claim only needs
+        # to meet the latest claim of every (actors, means) signature still inside the window: O(n * k)
+        latest: dict[tuple[frozenset[str], frozenset[str]], int] = {}
+        for i in idxs:
             a = claims[i]
-            for j in idxs[n + 1:]:
+            for sig, j in list(latest.items()):
                 b = claims[j]
-                if b.day - max(a.day_end or a.day, a.day) > window_days:  # type: ignore[operator]
-                    break
+                if a.day - max(b.day_end or b.day, b.day) > window_days:  # type: ignore[operator]
+                    del latest[sig]
+                    continue
                 if _compatible(a, b):
                     uf.union(i, j, max_span)
+            latest[(a.perpetrators, a.means)] = i
     # the same words re-published (syndication, repeated headlines) are the same report: one incident,
     # whether or not the report names a place
     same_words: dict[str, list[int]] = defaultdict(list)
