@@ -28,7 +28,7 @@ from ..segment import segment
 from ..textnorm import normfold
 from . import lexicon as lexmod
 from .dates import DateHit, DateReader
-from .lexicon import Hit, Lexicon
+from .lexicon import Hit, Lexicon, load_grammar
 from .numbers import NumberReader, Quantity
 
 _ROLE_OF = {"killed_after": "killed", "killed_before": "killed", "injured_after": "injured",
@@ -38,51 +38,7 @@ _TRIGGERS = {*_ROLE_OF, "means", "means_weak", "attack", "rise"}
 _CLAUSE_TRIGGERS = {*_ROLE_OF, "means", "means_weak", "attack"}
 _NOUNISH = {"victim", "women", "children", "actor", "including"}
 _BREAKERS = {"means", "means_weak", "attack", "target"}
-_BETWEEN_BEFORE = re.compile(r"^[ ]*(?:(?:the|of|at least|about|some|a total of|up to|nearly|over|around|"
-                             r"more than|another|other|further|additional|least)[ ]+)*$")
-_CLAUSE = re.compile(r",?[ ]+and[ ]+|,[ ]+|[ ]+while[ ]+|[ ]+amid[ ]+|[ ]+as well as[ ]+|[ ]+after[ ]+|"
-                     r"[ ]+following[ ]+|[ ]+-[ ]+|[ ]+in addition to[ ]+|[ ]+whereas[ ]+|[ ]+besides[ ]+")
-_DIRS = r"(?:north|south|east|west)(?:ern|-?east(?:ern)?|-?west(?:ern)?)?"
-_DIR_ONLY = re.compile(rf"(?:^|[ ])(?:the[ ]+)?{_DIRS}$")
-_DIR_START = re.compile(rf"^(?:the[ ]+)?{_DIRS}[ ]+(?:countryside|parts?|suburbs|outskirts|neighbo(?:u)?rhoods|"
-                        rf"sector|section|areas?)\b")
-_ITS_AREA = re.compile(rf"^(?:in[ ]+|on[ ]+)?its[ ]+(?:{_DIRS}[ ]+)?(?:and[ ]+{_DIRS}[ ]+)?(?:countryside|suburbs|"
-                       rf"outskirts|neighbo(?:u)?rhoods|surroundings|vicinity|rural areas)\b")
-_CONTEXT_WORDS = {"in", "the", "of", "city", "town", "province", "governorate", "countryside", "and", "its", "at",
-                  "on", "rural", "area", "areas", "village", "syria", "near", "yesterday", "today", "tonight",
-                  "morning", "afternoon", "evening", "night", "dawn", "this", "last", "earlier", "monday", "tuesday",
-                  "wednesday", "thursday", "friday", "saturday", "sunday"}
-_NAME = r"[A-Z][\w'-]+(?:[ ](?:al-|el-|bin |ibn |abu |haj )?[A-Z][\w'-]+){0,3}"
-_NAME_LIST = re.compile(rf":[ ]*{_NAME}(?:[ ]*,[ ]*{_NAME}){{2,}}")
-_NEG_BEFORE = re.compile(r"\b(?:no|nobody|none|no one|not|never|without|zero|neither|nor|denied|denies)\b"
-                         r"(?:[ ]+(?:one|civilians?|people|persons?|casualties|injuries|deaths))?[ ]+"
-                         r"(?:(?:was|were|has|have|had|been|being|reported|any|a|single)[ ]+)*$")
-_NEG_AFTER = re.compile(r"[ ]+(?:no|nobody|none|no one|zero)\b")
-_HEDGE_BEFORE = re.compile(r"\b(?:could|would|may|might|will|can|threatens?[ ]+to|threatened[ ]+to|vows?[ ]+to|"
-                           r"plans?[ ]+to|intends?[ ]+to|aims?[ ]+to|tried[ ]+to|try[ ]+to|attempts?[ ]+to|"
-                           r"risk(?:s|ed)?|"
-                           r"fears?[ ]+(?:of|that)?|feared|warns?[ ]+(?:of|that)?|likely[ ]+to)[ ]+(?:\w+[ ]+)?$")
-_LEAD_DATE = re.compile(r"[ (\[]*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
-                        r"yesterday|today)")
-_CHAIN = re.compile(r"^[ ,]*(?:and|,)[ ]*(?:(?:her|his|their|its)[ ]+)?$")
-_OF_THEM = re.compile(r"[ ]*(?:of them|of whom|among them)\b")
-_HEDGE = re.compile(r"\b(threat(?:en|ens|ened)?|vows?|warns?|will|would|could|may|might|plans? to|intends?|"
-                    r"if|whether|prevent|deter|in order to|calls? for|ready to|able to)\b")
-_PLURAL_CAS = {"martyrs", "casualties", "deaths", "losses", "human losses", "dead", "victims", "fatalities",
-               "bodies", "corpses", "injuries", "killed and wounded", "killed and injured", "dead and wounded",
-               "dead and injured", "martyrs and wounded", "casualties and injuries", "injuries and casualties",
-               "martyrs and injured", "wounded and martyrs", "wounded and dead", "injured and dead"}
-_SPLIT_BARE = re.compile(r"^(martyrs|dead|killed|deaths) and (wounded|injured)$|"
-                         r"^(wounded|injured) and (martyrs|dead|killed)$")
-_ALWAYS_VICTIM = ("controlled by", "held by", "areas of", "members of", "member of", "fighters of", "soldiers of",
-                  "elements of", "personnel of",
-                  "ranks of", "troops of", "officers of", "commanders of", "commander of", "leader of",
-                  "leaders of", "militiamen of", "losses in", "losses of", "losses among", "losses to", "loss in",
-                  "loss of", "casualties of", "casualties in", "casualties among", "prisoners of", "belonging to",
-                  "affiliated to", "affiliated with", "loyal to", "against", "targeted", "targeting", "targets",
-                  "target", "on positions of", "positions of", "headquarters of", "dead of", "killed of",
-                  "among", "on", "at", "attacked", "attack on", "attacks on", "strikes on", "strike on",
-                  "shelling on", "shelling of positions of")
+# language-specific patterns and word lists live in lang/<code>/grammar.json (see Grammar)
 
 
 @dataclass(slots=True)
@@ -133,6 +89,7 @@ class Extractor:
 
     def __init__(self, lang: str = "en", pack: str = "syria") -> None:
         self.lex: Lexicon = lexmod.load(lang, pack)
+        self.g = load_grammar(lang)
         self.gaz = geo.load((pack,))
         singular: set[str] = set()
         with resources.files(f"harmledger.lang.{lang}").joinpath("victims.json").open(encoding="utf-8") as f:
@@ -203,7 +160,7 @@ class Extractor:
         if not any(h.cat in _TRIGGERS for h in hits):
             # no claim here; a date opening the line still dates the reports after it on that line
             lead = None
-            if _LEAD_DATE.match(nf):
+            if self.g.lead_date.match(nf):
                 ds = self.dates.find(nf[:40], text[:40], doc.published)
                 lead = self._doc_date(ds[0].ref, unit.start) if ds and ds[0].start <= 2 and ds[0].ref.start else None
             return [], lead
@@ -254,7 +211,7 @@ class Extractor:
             before = [h for h in hits if h.end <= q.start and q.start - h.end <= 14]
             bh = None
             for h in reversed(before):
-                if (h.cat.endswith("_before") or h.cat == "rise") and _BETWEEN_BEFORE.match(nf[h.end:q.start]):
+                if (h.cat.endswith("_before") or h.cat == "rise") and self.g.between_before.match(nf[h.end:q.start]):
                     if bh is None or (bh.cat == "rise" and h.cat != "rise" and h.end == bh.end):
                         bh = h  # "death toll of 12": the casualty word beats the bare "toll of"
                     if bh.cat != "rise":
@@ -308,7 +265,7 @@ class Extractor:
                     break
             if noun_end < 0:
                 continue
-            if _NEG_BEFORE.search(nf, max(0, q.start - 14), q.start):
+            if self.g.neg_before.search(nf, max(0, q.start - 14), q.start):
                 continue  # "no fewer"? no: "killed no civilians" is handled below; "not 12" is not a count
             if bh is not None:
                 if bh.cat == "rise":
@@ -322,7 +279,8 @@ class Extractor:
             elif role_hit is not None:
                 c.role, c.role_hit = _ROLE_OF[role_hit.cat], role_hit
                 c.ev = (q.start, role_hit.end)
-            if c.role_hit is not None and _HEDGE_BEFORE.search(nf, max(0, c.role_hit.start - 30), c.role_hit.start):
+            rh = c.role_hit
+            if rh is not None and self.g.hedge_before.search(nf, max(0, rh.start - 30), rh.start):
                 continue  # "could kill hundreds", "threatens to kill": a warning, not a harm report
             c.noun_end = noun_end
             out.append(c)
@@ -332,7 +290,8 @@ class Extractor:
         main: Counted | None = None  # the count an "including" list belongs to
         for c in out:
             if c.role is None and prev is not None and prev.role is not None and \
-                    _CHAIN.match(nf[prev.noun_end:c.q.start]) and c.classes and not _OF_THEM.match(nf, c.q.end):
+                    self.g.chain.match(nf[prev.noun_end:c.q.start]) and c.classes and \
+                    not self.g.of_them.match(nf, c.q.end):
                 c.role, c.role_hit = prev.role, prev.role_hit
                 c.ev = (c.q.start, c.noun_end)
                 c.sub = prev.sub
@@ -351,12 +310,13 @@ class Extractor:
         # "Two children and a woman were killed": a count joined by "and" to the next counted victims
         for a, b in zip(reversed(out[:-1]), reversed(out[1:]), strict=True):
             if a.role is None and b.role is not None and not b.sub and a.classes and \
-                    _CHAIN.match(nf[a.noun_end:b.q.start]) and b.role_hit is not None and b.role_hit.start > b.q.end:
+                    self.g.chain.match(nf[a.noun_end:b.q.start]) and b.role_hit is not None and \
+                    b.role_hit.start > b.q.end:
                 a.role, a.role_hit = b.role, b.role_hit
                 a.ev = (a.q.start, b.role_hit.end)
         # "killed 5 civilians, 3 of them children": a subcount
         for c in out:
-            if c.role is None and _OF_THEM.match(nf, c.q.end) and main_before(out, c) is not None:
+            if c.role is None and self.g.of_them.match(nf, c.q.end) and main_before(out, c) is not None:
                 m = main_before(out, c)
                 c.role, c.role_hit, c.sub = m.role, m.role_hit, True  # type: ignore[union-attr]
                 tail = [h for h in hits if h.start >= c.q.end and h.start - c.q.end <= 20 and
@@ -378,7 +338,7 @@ class Extractor:
         inside = bytearray(len(nf) + 1)  # positions inside a lexicon phrase or a place name: never cut there
         for a, b in [(h.start, h.end) for h in hits if h.end - h.start > 3] + [p.span for p in places]:
             inside[a + 1:b] = b"\x01" * max(0, b - a - 1)
-        for m in _CLAUSE.finditer(nf):
+        for m in self.g.clause.finditer(nf):
             if inside[m.start()]:
                 continue
             cuts.append(m.end())
@@ -390,8 +350,8 @@ class Extractor:
             trig = any(a <= h.start < b and h.cat in _CLAUSE_TRIGGERS for h in hits) or any(
                 a <= c.q.start < b for c in counted)
             ct = nf[a:b].rstrip(" ,;:.")
-            clauses.append(Clause(a, b, ps, trig, dir_only=bool(_DIR_ONLY.search(ct)),
-                                  dir_start=bool(_DIR_START.match(ct)), its_area=bool(_ITS_AREA.match(ct))))
+            clauses.append(Clause(a, b, ps, trig, dir_only=bool(self.g.dir_only.search(ct)),
+                                  dir_start=bool(self.g.dir_start.match(ct)), its_area=bool(self.g.its_area.match(ct))))
         return clauses
 
     def _is_context(self, new: list[Place], old: list[Place], c: Clause, nf: str) -> bool:
@@ -406,7 +366,7 @@ class Extractor:
         rest = nf[c.start:c.end]
         for p in new:
             rest = rest.replace(normfold(p.evidence), " ")
-        pure = set(re.findall(r"[a-z]+", rest)) <= _CONTEXT_WORDS
+        pure = set(re.findall(r"[a-z]+", rest)) <= self.g.context_words
         best = min(old, key=lambda p: p.precision)
         for p in new:
             if p.precision == 6 and p.country == best.country:
@@ -500,7 +460,7 @@ class Extractor:
             ev_end = c.ev[1]
             # "N civilians and M fighters killed": sum the chain
             while j + 1 < len(mains) and mains[j + 1].role == c.role and mains[j + 1].role_hit is c.role_hit \
-                    and _CHAIN.match(nf[mains[j].noun_end:mains[j + 1].q.start]):
+                    and self.g.chain.match(nf[mains[j].noun_end:mains[j + 1].q.start]):
                 j += 1
                 n = mains[j]
                 total_min += n.q.min
@@ -554,14 +514,14 @@ class Extractor:
                 continue
             if any(h2.start == h.start and h2.end == h.end and id(h2) in used_roles for h2 in gh):
                 continue
-            if _NEG_BEFORE.search(nf, max(0, h.start - 16), h.start) or _NEG_AFTER.match(nf, h.end):
+            if self.g.neg_before.search(nf, max(0, h.start - 16), h.start) or self.g.neg_after.match(nf, h.end):
                 used_roles.add(id(h))
                 continue  # "nobody was killed", "killed no civilians", "no casualties"
-            if _HEDGE_BEFORE.search(nf, max(0, h.start - 30), h.start):
+            if self.g.hedge_before.search(nf, max(0, h.start - 30), h.start):
                 continue
             noun = self._adjacent_victim(gh, h)
             word = nf[h.start:h.end]
-            if role == "casualties" and _SPLIT_BARE.match(word):
+            if role == "casualties" and self.g.split_bare.match(word):
                 for r in ("killed", "injured"):
                     counts.setdefault(r, Count(2, None, True, True, text[h.start:h.end], (off + h.start, off + h.end)))
                 continue
@@ -569,7 +529,7 @@ class Extractor:
                 classes.add(noun.id if noun.cat == "victim" else "civilian")
                 n = 1 if self._is_singular(nf[noun.start:noun.end]) else 2
             else:
-                n = 2 if word in _PLURAL_CAS else 1
+                n = 2 if word in self.g.plural_casualty_words else 1
             counts[role] = Count(n, None, True, True, text[h.start:h.end], (off + h.start, off + h.end))
         # victim class from victim words next to casualty words even without a number
         for h in gh:
@@ -616,7 +576,7 @@ class Extractor:
             bool(targets) and any(h.cat == "attack" for h in src_hits))
         only_fighting = bool(means) and all(m.id == "ground_fighting" for m in means) and not any(
             h.cat == "attack" and h.id == "attack" for h in src_hits)
-        if _NAME_LIST.search(text) and not means and not any(c.q for c in cs):
+        if self.g.name_list.search(text) and not means and not any(c.q for c in cs):
             return None  # "Names of the victims: Ahmad al-Hussein, Mohammad Khalil, ...": a list of people
         if not counts and not (parent_ok and place is not None and place.precision < 6):
             if not attack or only_fighting:
@@ -627,7 +587,7 @@ class Extractor:
             for d in dates:  # "on 12 May" is a date, not a hedge
                 if g.start <= d.start < g.end:
                     gt = gt[:d.start - g.start] + " " * (d.end - d.start) + gt[d.end - g.start:]
-            if _HEDGE.search(gt):
+            if self.g.hedge.search(gt):
                 return None
 
         # date: the clause's own, else the unit's, else the line's opening date
@@ -707,7 +667,7 @@ class Extractor:
         before = nf[max(0, h.start - 40):h.start].rstrip()
         if before.endswith("the"):
             before = before[:-3].rstrip()
-        for p in _ALWAYS_VICTIM:
+        for p in self.g.victim_side_prefixes:
             if before.endswith(p) and (len(before) == len(p) or not before[-len(p) - 1].isalnum()):
                 return True
         for p in self.lex.agent_prefixes:

@@ -90,6 +90,38 @@ def _json(package: str, name: str) -> Any:
         return json.load(f)
 
 
+@dataclass
+class Grammar:
+    """Compiled grammar patterns of one language (``lang/<code>/grammar.json``)."""
+
+    between_before: re.Pattern[str]
+    clause: re.Pattern[str]
+    dir_only: re.Pattern[str]
+    dir_start: re.Pattern[str]
+    its_area: re.Pattern[str]
+    name_list: re.Pattern[str]
+    neg_before: re.Pattern[str]
+    neg_after: re.Pattern[str]
+    hedge_before: re.Pattern[str]
+    lead_date: re.Pattern[str]
+    chain: re.Pattern[str]
+    of_them: re.Pattern[str]
+    hedge: re.Pattern[str]
+    split_bare: re.Pattern[str]
+    context_words: frozenset[str]
+    plural_casualty_words: frozenset[str]
+    victim_side_prefixes: tuple[str, ...]
+
+
+@lru_cache(maxsize=8)
+def load_grammar(lang: str = "en") -> Grammar:
+    g = _json(f"harmledger.lang.{lang}", "grammar.json")
+    pats = {k: re.compile(v) for k, v in g["patterns"].items()}
+    return Grammar(**pats, context_words=frozenset(g["context_words"]),
+                   plural_casualty_words=frozenset(g["plural_casualty_words"]),
+                   victim_side_prefixes=tuple(g["victim_side_prefixes"]))
+
+
 @lru_cache(maxsize=8)
 def load(lang: str = "en", pack: str = "syria") -> Lexicon:
     """The compiled lexicon of a language and a conflict pack (cached)."""
