@@ -111,6 +111,16 @@ def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progres
         sys.exit(1)
 
 
+def _open(db: str | None):  # noqa: ANN202 - a Ledger
+    """An existing ledger, or a clear error (never a new empty ledger for a mistyped path)."""
+    from .store import Ledger
+
+    try:
+        return Ledger(db, create=False)
+    except FileNotFoundError as e:
+        raise click.ClickException(str(e)) from None
+
+
 DB_OPTION = click.option("--db", default=None, metavar="URL",
                          help="Ledger: a SQLite path or a SQLAlchemy URL (default: ./harmledger.db).")
 
@@ -119,10 +129,11 @@ DB_OPTION = click.option("--db", default=None, metavar="URL",
 @click.argument("paths", nargs=-1, required=True)
 @DB_OPTION
 @click.option("--published", metavar="YYYY-MM-DD", help="Publication date for documents that state none.")
-@click.option("--window", "window_days", type=int, default=1, show_default=True,
-              help="Days apart two claims may be and still describe one incident.")
+@click.option("--window", "window_days", type=int, default=None,
+              help="Days apart two claims may be and still describe one incident (default: the ledger's last "
+                   "window, else 1).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
-def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, window_days: int,
+def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, window_days: int | None,
                progress: bool | None) -> None:
     """Store documents (original bytes, capture metadata) and their claims in the ledger, then resolve.
 
@@ -152,6 +163,8 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
     with _progress(progress) as bar:
         task = bar.add_task("ingesting", total=None)
         st = ledger.ingest(docs(), ex.extract_document, on_document=lambda d, n: bar.advance(task))
+    for line in st.failed:
+        click.echo(line, err=True)
     res = ledger.resolve(window_days=window_days)
     click.echo(f"ingested {st.documents} new documents ({st.duplicates} already in the ledger, {errors} unreadable), "
                f"{st.claims} claims; {res['incidents']} incidents")
@@ -163,13 +176,14 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
 @DB_OPTION
 def verify_cmd(db: str | None) -> None:
     """Re-hash every original and claim and walk the audit chain; exit 0 only when all is intact."""
-    from .store import Ledger
 
-    rep = Ledger(db, create=False).verify()
+    rep = _open(db).verify()
     for p in rep.problems:
         click.echo(f"TAMPERED {p}", err=True)
     status = "intact" if rep.ok else f"{len(rep.problems)} problem(s)"
     click.echo(f"verified {rep.documents} documents, {rep.claims} claims, {rep.events} events: {status}")
+    click.echo(f"head: event {rep.head[0]} {rep.head[1]} (keep a copy elsewhere: a hash chain cannot show "
+               "that its newest events were cut off)")
     sys.exit(0 if rep.ok else 1)
 
 
@@ -178,9 +192,8 @@ def verify_cmd(db: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def stats_cmd(db: str | None, fmt: str) -> None:
     """Counts of documents, claims, incidents and tallies in the ledger."""
-    from .store import Ledger
 
-    st = Ledger(db).stats()
+    st = _open(db).stats()
     if fmt == "json":
         click.echo(json.dumps(st))
     else:
@@ -205,9 +218,8 @@ INCIDENT_COLUMNS = ["id", "date_start", "date_end", "place_name", "admin1", "whe
 def incidents_cmd(db: str | None, admin1: str | None, perpetrator: str | None, grade: str | None,
                   since: str | None, until: str | None, limit: int | None, fmt: str) -> None:
     """List incidents, largest first, with their casualty ranges, grades and sources."""
-    from .store import Ledger
 
-    rows = Ledger(db).incidents(admin1=admin1, perpetrator=perpetrator, grade=grade, since=since, until=until,
+    rows = _open(db).incidents(admin1=admin1, perpetrator=perpetrator, grade=grade, since=since, until=until,
                                 limit=limit)
     if fmt == "jsonl":
         for r in rows:
@@ -241,9 +253,8 @@ def incidents_cmd(db: str | None, admin1: str | None, perpetrator: str | None, g
 def export_cmd(db: str | None, fmt: str, out_path: str) -> None:
     """Export incidents: CSV, GeoJSON points, Parquet, UCDP GED-style or ACLED-style columns."""
     from .present.export import export
-    from .store import Ledger
 
-    n = export(Ledger(db), fmt, out_path)
+    n = export(_open(db), fmt, out_path)
     click.echo(f"wrote {n} incidents to {out_path} ({fmt})")
 
 
@@ -257,11 +268,10 @@ def export_cmd(db: str | None, fmt: str, out_path: str) -> None:
 def tally_cmd(db: str | None, by: str, chart: str | None, fmt: str) -> None:
     """Incidents and killed (lowest reported figures, summed) grouped by the given keys."""
     from .present.export import tally, tally_chart
-    from .store import Ledger
 
     keys = [k.strip() for k in by.split(",") if k.strip()]
     try:
-        rows = tally(Ledger(db), keys)
+        rows = tally(_open(db), keys)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--by") from None
     if chart:
@@ -291,10 +301,9 @@ def incident_group() -> None:
 
 
 def _edit(db: str | None, kind: str, incident_id: str, actor: str | None, **kw: object) -> None:
-    from .store import Ledger
 
     try:
-        seq = Ledger(db).edit(kind, incident_id, actor=actor, **kw)  # type: ignore[arg-type]
+        seq = _open(db).edit(kind, incident_id, actor=actor, **kw)  # type: ignore[arg-type]
     except (KeyError, ValueError) as e:
         raise click.ClickException(str(e).strip("'\"")) from None
     click.echo(f"{kind} recorded as event {seq}; incidents re-resolved")
@@ -354,10 +363,9 @@ def note_cmd(incident: str, text: str, db: str | None, actor: str | None) -> Non
 @ACTOR
 def undo_cmd(seq: int, db: str | None, actor: str | None) -> None:
     """Reverse an analyst edit (by its event number) with a new `undo` event."""
-    from .store import Ledger
 
     try:
-        new = Ledger(db).undo(seq, actor=actor)
+        new = _open(db).undo(seq, actor=actor)
     except KeyError as e:
         raise click.ClickException(str(e).strip("'\"")) from None
     click.echo(f"event {seq} undone by event {new}; incidents re-resolved")

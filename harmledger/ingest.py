@@ -141,6 +141,11 @@ def jsonl_documents(data: bytes, source: str, *, published: str | None = None
         if not isinstance(obj, dict):
             yield ReadError(where, "a JSONL line must be an object with 'text' or 'html'")
             continue
+        bad = [k for k in ("text", "html", "url", "title", "published", "source", "author", "publisher")
+               if obj.get(k) is not None and not isinstance(obj[k], str)]
+        if bad:
+            yield ReadError(where, f"field {bad[0]!r} must be a string")
+            continue
         pub = _iso_date(obj.get("published")) or published
         src = str(obj.get("source") or where)
         url = obj.get("url") or None

@@ -83,25 +83,30 @@ def _place_ok(a: ClaimRef, b: ClaimRef) -> bool:
 _AIR = frozenset({"airstrike", "missile", "helicopter_barrel_bomb", "cluster_munition"})
 
 
-def _compatible(a: ClaimRef, b: ClaimRef) -> bool:
-    if not _place_ok(a, b):
+def _sets_compatible(pa: frozenset[str], pb: frozenset[str], ma: frozenset[str], mb: frozenset[str]) -> bool:
+    if ma and mb and not (ma & mb):
         return False
-    if a.means and b.means and not (a.means & b.means):
-        return False
-    if a.perpetrators and b.perpetrators and not (a.perpetrators & b.perpetrators):
+    if pa and pb and not (pa & pb):
         # two air forces blamed for the same strike on the same place and day is competing attribution
         # (the incident is then graded contested); other disjoint actors are different events
-        return bool(a.means & b.means & _AIR)
+        return bool(ma & mb & _AIR)
     return True
 
 
-class _UnionFind:
-    """Union-find that also keeps each group's first and last day, so that a chain of reports one day
-    apart cannot grow into a week-long "incident"."""
+def _compatible(a: ClaimRef, b: ClaimRef) -> bool:
+    return _place_ok(a, b) and _sets_compatible(a.perpetrators, b.perpetrators, a.means, b.means)
 
-    def __init__(self, days: list[tuple[int | None, int | None]]) -> None:
-        self.parent = list(range(len(days)))
-        self.span = list(days)
+
+class _UnionFind:
+    """Union-find that keeps, for each group, its first and last day and the actors and means it names,
+    so that a chain of reports cannot grow into a week-long "incident" and a report naming no actor
+    cannot bridge two reports that blame different actors or means."""
+
+    def __init__(self, claims: Sequence[ClaimRef]) -> None:
+        self.parent = list(range(len(claims)))
+        self.span = [(c.day, c.day_end if c.day_end is not None else c.day) for c in claims]
+        self.perps = [c.perpetrators for c in claims]
+        self.means = [c.means for c in claims]
 
     def find(self, x: int) -> int:
         while self.parent[x] != x:
@@ -114,26 +119,31 @@ class _UnionFind:
         if ra == rb:
             return True
         (a0, a1), (b0, b1) = self.span[ra], self.span[rb]
-        lo = min(x for x in (a0, b0) if x is not None) if a0 is not None or b0 is not None else None
-        hi = max(x for x in (a1, b1) if x is not None) if a1 is not None or b1 is not None else None
+        lows = [x for x in (a0, b0) if x is not None]
+        highs = [x for x in (a1, b1) if x is not None]
+        lo, hi = (min(lows) if lows else None), (max(highs) if highs else None)
         if max_span is not None and lo is not None and hi is not None and hi - lo > max_span:
+            return False
+        if not _sets_compatible(self.perps[ra], self.perps[rb], self.means[ra], self.means[rb]):
             return False
         keep, gone = min(ra, rb), max(ra, rb)
         self.parent[gone] = keep
         self.span[keep] = (lo, hi)
+        self.perps[keep] = self.perps[ra] | self.perps[rb]
+        self.means[keep] = self.means[ra] | self.means[rb]
         return True
 
 
 def cluster(claims: Sequence[ClaimRef], window_days: int = 1) -> list[list[int]]:
     """Groups of claim indexes (each group one incident), in order of their first claim."""
-    uf = _UnionFind([(c.day, c.day_end if c.day_end is not None else c.day) for c in claims])
+    uf = _UnionFind(claims)
     max_span = 2 * window_days
     # blocks: a village-level claim can only join claims of the same place; a coarse one only claims
     # of the same district (or governorate) at the same precision — so the blocks are small
     blocks: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
-        if c.place_key is None or c.day is None:
-            continue
+        if c.place_key is None or c.day is None or (c.where_prec or 9) >= 6:
+            continue  # unplaced and country-wide reports are never merged by place
         if (c.where_prec or 9) <= 2:
             blocks[("place", c.place_key)].append(i)
         else:
@@ -164,7 +174,7 @@ def cluster(claims: Sequence[ClaimRef], window_days: int = 1) -> list[list[int]]
         for a, b in zip(idxs, idxs[1:], strict=False):
             da, db = claims[a].day, claims[b].day
             if da is None or db is None or db - da <= window_days:
-                uf.union(a, b, max_span)
+                uf.union(a, b)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(claims)):
         groups[uf.find(i)].append(i)
@@ -207,5 +217,6 @@ def summarise(group: Iterable[ClaimRef]) -> IncidentSummary:
         id="I" + g[0].uid[:12], claim_ids=[c.id for c in g],
         killed_min=min(k_lo) if k_lo else None, killed_max=max(k_hi) if k_hi else None,
         injured_min=min(i_lo) if i_lo else None, injured_max=max(i_hi) if i_hi else None,
-        grade=grade, perpetrators=[p for p, _ in perps.most_common()], means=[m for m, _ in means.most_common()],
+        grade=grade, perpetrators=[p for p, _ in sorted(perps.items(), key=lambda x: (-x[1], x[0]))],
+        means=[m for m, _ in sorted(means.items(), key=lambda x: (-x[1], x[0]))],
         n_documents=len({c.doc for c in g}), n_sources=len(sources))

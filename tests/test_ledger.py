@@ -174,3 +174,62 @@ def test_claim_rows_keep_their_evidence(ledger):
     cl = json.loads(row.json)
     assert cl["killed"]["evidence"] == "kill 12 civilians" and cl["place"]["name"] == "Saraqib"
     assert row.quote.startswith("Russian warplanes kill 12 civilians")
+
+
+def test_verify_covers_metadata_text_claim_uids_and_incidents(ledger):
+    ingest(ledger, REPORTS)
+    d = REPORTS[0].doc
+    checks = [
+        ("UPDATE documents SET publisher = 'Other outlet' WHERE doc = :d", "publisher is"),
+        ("UPDATE documents SET text = replace(text, '12', '21') WHERE doc = :d", "extracted text changed"),
+        ("UPDATE claims SET published = '2016-01-01' WHERE doc = :d", "column published"),
+        ("UPDATE claims SET claim_uid = :forged WHERE doc = :d", "column claim_uid"),
+        ("UPDATE incidents SET killed_max = 400, grade = 'confirmed' WHERE place_name = 'Saraqib'",
+         "incidents table does not match"),
+    ]
+    for sql, expect in checks:
+        with ledger.engine.begin() as c:
+            before = {r[0]: r for r in c.execute(text("SELECT doc, publisher, text FROM documents"))}
+            uid = c.execute(text("SELECT claim_uid FROM claims WHERE doc = :d"), {"d": d}).scalar()
+            c.execute(text(sql), {"d": d, "forged": "f" * 64})
+        rep = ledger.verify()
+        assert any(expect in p.what for p in rep.problems), (sql, [str(p) for p in rep.problems])
+        # put it back and re-resolve: the ledger is intact again
+        with ledger.engine.begin() as c:
+            row = before[d]
+            c.execute(text("UPDATE documents SET publisher = :p, text = :t WHERE doc = :d"),
+                      {"p": row.publisher, "t": row.text, "d": d})
+            c.execute(text("UPDATE claims SET published = '2016-02-15', claim_uid = :u WHERE doc = :d"),
+                      {"u": uid, "d": d})
+        ledger.resolve()
+        assert ledger.verify().ok, [str(p) for p in ledger.verify().problems]
+
+
+def test_one_unstorable_document_does_not_stop_the_batch(ledger):
+    bad = doc("12 civilians killed in Douma \x00 by shelling.", "2016-02-15", "SOHR")
+    huge = doc("3,000,000,000 people displaced from Aleppo by shelling.", "2016-02-15", "SOHR")
+    st = ledger.ingest([REPORTS[0], bad, huge, REPORTS[3]], get_extractor().extract_document, batch=10)
+    stored = ledger.stats()["documents"]
+    assert stored + st.errors == 4 and REPORTS[3].doc in {r[0] for r in ledger.engine.connect().execute(
+        text("SELECT doc FROM documents"))}
+    assert all(line.startswith("harmledger: ") for line in st.failed)
+    ledger.resolve()
+    assert ledger.verify().ok
+
+
+def test_window_is_kept_and_bridging_reports_do_not_merge_rivals(ledger):
+    reports = [doc("Russian warplanes kill 12 civilians in Saraqib.", "2016-02-10", "SOHR"),
+               doc("Russian warplanes kill 14 civilians in Saraqib.", "2016-02-13", "SNHR")]
+    ledger.ingest(reports, get_extractor().extract_document)
+    ledger.resolve(window_days=3)
+    assert len(list(ledger.incidents())) == 1
+    (inc,) = list(ledger.incidents())
+    ledger.edit("note", inc["id"], note="two reports, three days apart")
+    assert len(list(ledger.incidents())) == 1  # the analyst's edit re-resolves with the same window
+    rivals = [doc("A Russian airstrike killed 5 civilians in Binnish.", "2016-03-01", "A"),
+              doc("Rebel shelling killed 3 civilians in Binnish.", "2016-03-01", "B"),
+              doc("Eight civilians were killed in Binnish.", "2016-03-01", "C")]
+    ledger.ingest(rivals, get_extractor().extract_document)
+    ledger.resolve()
+    binnish = [r for r in ledger.incidents() if r["place_name"] == "Binnish"]
+    assert len(binnish) >= 2 and not any("airstrike" in r["means"] and "shelling" in r["means"] for r in binnish)

@@ -58,10 +58,20 @@ def _first_quotes(lg: Ledger) -> dict[str, tuple[str, str]]:
 
 
 def _date_prec(a: str | None, b: str | None) -> int | None:
+    """UCDP ``date_prec``: 1 day, 2 two to six days, 3 about a week, 4 a month, 5 a year."""
     if not a:
         return None
-    days = (date.fromisoformat(b or a) - date.fromisoformat(a)).days
-    return 1 if days == 0 else (2 if days <= 6 else 3)
+    d0, d1 = date.fromisoformat(a), date.fromisoformat(b or a)
+    days = (d1 - d0).days
+    if days == 0:
+        return 1
+    if days <= 6:
+        return 2
+    if d0.day == 1 and d0.month == d1.month and d0.year == d1.year:
+        return 4
+    if d0.month == 1 and d0.day == 1 and d1.month == 12 and d1.day == 31 and d0.year == d1.year:
+        return 5
+    return 3 if days <= 13 else (4 if days <= 31 else 5)
 
 
 def export(lg: Ledger, fmt: str, out: str | Path) -> int:

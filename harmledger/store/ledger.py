@@ -55,6 +55,23 @@ def db_url(db: str | None) -> str:
     return "sqlite:///" + os.path.abspath(db)
 
 
+DOC_META = ("source", "url", "title", "publisher", "author", "published", "format", "encoding")
+INCIDENT_CHECKED = ("killed_min", "killed_max", "injured_min", "injured_max", "grade", "grade_by", "place_name",
+                    "admin1", "where_prec", "date_start", "date_end", "perpetrators", "means", "targets", "n_claims",
+                    "n_sources", "notes")
+
+
+def incidents_digest(inc_rows: list[dict[str, Any]], link_rows: list[dict[str, Any]]) -> str:
+    """One hash over every incident's figures, grade, notes and claims (what ``resolved`` vouches for)."""
+    members: dict[str, list[int]] = {}
+    for x in link_rows:
+        members.setdefault(x["incident_id"], []).append(x["claim_id"])
+    h = hashlib.sha256()
+    for r in sorted(inc_rows, key=lambda r: r["id"]):
+        h.update(canonical([r["id"], sorted(members.get(r["id"], [])), [r[k] for k in INCIDENT_CHECKED]]).encode())
+    return h.hexdigest()
+
+
 def claim_columns(c: dict[str, Any]) -> dict[str, Any]:
     """The flat, filterable columns of a claim (from its JSON form)."""
     def cnt(name: str, part: str) -> int | None:
@@ -88,6 +105,7 @@ class IngestStats:
     duplicates: int = 0
     claims: int = 0
     errors: int = 0
+    failed: list[str] = field(default_factory=list)  # one line per document the database refused
 
 
 @dataclass
@@ -107,6 +125,7 @@ class VerifyReport:
     claims: int = 0
     events: int = 0
     problems: list[Problem] = field(default_factory=list)
+    head: tuple[int, str] = (0, GENESIS)  # last event number and hash: keep a copy elsewhere to anchor
 
     @property
     def ok(self) -> bool:
@@ -118,6 +137,8 @@ class Ledger:
 
     def __init__(self, db: str | None = None, *, create: bool = True) -> None:
         self.url = db_url(db)
+        if not create and self.url.startswith("sqlite:///") and not os.path.exists(self.url[len("sqlite:///"):]):
+            raise FileNotFoundError(f"no ledger at {self.url[len('sqlite:///'):]}")
         self.engine: Engine = create_engine(self.url, future=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -183,6 +204,23 @@ class Ledger:
         return stats
 
     def _write(self, items: list[tuple[Document, list[Claim]]], stats: IngestStats) -> None:
+        """Write a batch in one transaction; if the database refuses it, write its documents one by one so
+        that one bad document (say, a NUL character PostgreSQL will not store) costs only itself."""
+        from sqlalchemy.exc import DBAPIError, StatementError
+
+        try:
+            self._write_tx(items, stats)
+        except (DBAPIError, StatementError, ValueError, TypeError) as e:
+            if len(items) == 1:
+                d = items[0][0]
+                stats.errors += 1
+                stats.failed.append(f"harmledger: {d.source}: not stored ({type(e).__name__}: "
+                                    f"{str(e).splitlines()[0][:160]})")
+                return
+            for item in items:
+                self._write([item], stats)
+
+    def _write_tx(self, items: list[tuple[Document, list[Claim]]], stats: IngestStats) -> None:
         with self.engine.begin() as conn:
             self._lock_events(conn)
             last = list(self._last_event(conn))
@@ -194,8 +232,8 @@ class Ledger:
                     published=d.published, ingested_at=at, format=d.format, size=len(raw), encoding=d.encoding,
                     text=d.text, raw=raw))
                 self.append_event(conn, "ingested", d.doc, {
-                    "doc": d.doc, "sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw), "source": d.source,
-                    "url": d.url, "published": d.published}, _last=last)
+                    "doc": d.doc, "sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw),
+                    "text_sha256": sha256_text(d.text), **{k: getattr(d, k) for k in DOC_META}}, _last=last)
                 rows, hashes = [], []
                 for i, c in enumerate(cs):
                     cd = c.to_dict()
@@ -207,6 +245,7 @@ class Ledger:
                 if rows:
                     conn.execute(insert(claims), rows)
                 self.append_event(conn, "extracted", d.doc, {"doc": d.doc, "claims": hashes}, _last=last)
+            for _d, cs in items:  # counted once the transaction has committed
                 stats.documents += 1
                 stats.claims += len(cs)
 
@@ -240,38 +279,52 @@ class Ledger:
         undone = {json.loads(r.payload)["seq"] for r in rows if r.kind == "undo"}
         return [r for r in rows if r.kind != "undo" and r.seq not in undone]
 
-    def resolve(self, window_days: int = 1, actor: str | None = None) -> dict[str, int]:
-        """Recompute incidents from the incident claims and every analyst edit; logs a ``resolved`` event."""
+    def last_window(self, conn: Connection) -> int:
+        """The resolution window last used on this ledger (1 day when never resolved)."""
+        row = conn.execute(select(events.c.payload).where(events.c.kind == "resolved").order_by(
+            events.c.seq.desc()).limit(1)).first()
+        return int(json.loads(row.payload).get("window_days", 1)) if row else 1
+
+    def compute_incidents(self, conn: Connection, window_days: int
+                          ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+        """Incident rows and incident-claim links from the claims and the analyst edits (nothing written)."""
+        refs = self.claim_refs(conn)
+        groups = [[refs[i] for i in g] for g in cluster(refs, window_days)]
+        grades, notes = self._apply_edits(conn, groups)
+        by_id = {c.id: c for c in refs}
+        details = self._claim_details(conn)
+        inc_rows: list[dict[str, Any]] = []
+        link_rows: list[dict[str, Any]] = []
+        for g in groups:
+            if not g:
+                continue
+            s = summarise(g)
+            uids = {c.uid for c in g}
+            grade, grade_by = s.grade, "auto"
+            for first, gr in grades:  # an analyst grade belongs to the incident holding its first claim
+                if first in uids:
+                    grade, grade_by = gr, "analyst"
+            note = "\n".join(t for first, t in notes if first in uids) or None
+            inc_rows.append(self._incident_row(s, [by_id[i] for i in s.claim_ids], details, grade, grade_by, note))
+            link_rows += [{"incident_id": s.id, "claim_id": i} for i in s.claim_ids]
+        return inc_rows, link_rows, len(refs)
+
+    def resolve(self, window_days: int | None = None, actor: str | None = None) -> dict[str, int]:
+        """Recompute incidents from the incident claims and every analyst edit; logs a ``resolved`` event.
+        ``window_days`` defaults to the window last used on this ledger."""
         with self.engine.begin() as conn:
             self._lock_events(conn)
-            refs = self.claim_refs(conn)
-            groups = [[refs[i] for i in g] for g in cluster(refs, window_days)]
-            grades, notes = self._apply_edits(conn, groups)
-            by_id = {c.id: c for c in refs}
+            if window_days is None:
+                window_days = self.last_window(conn)
+            inc_rows, link_rows, n_claims = self.compute_incidents(conn, window_days)
             conn.execute(delete(incident_claims))
             conn.execute(delete(incidents))
-            details = self._claim_details(conn)
-            inc_rows, link_rows = [], []
-            for g in groups:
-                if not g:
-                    continue
-                s = summarise(g)
-                grade, grade_by = s.grade, "auto"
-                for uids, gr in grades:
-                    if uids & {c.uid for c in g}:
-                        grade, grade_by = gr, "analyst"
-                inc_rows.append(self._incident_row(s, [by_id[i] for i in s.claim_ids], details, grade, grade_by,
-                                                   "\n".join(t for uids, t in notes if uids & {c.uid for c in g})
-                                                   or None))
-                link_rows += [{"incident_id": s.id, "claim_id": i} for i in s.claim_ids]
             if inc_rows:
                 conn.execute(insert(incidents), inc_rows)
                 conn.execute(insert(incident_claims), link_rows)
-            digest = sha256_text(canonical(sorted((r["id"], tuple(sorted(x["claim_id"] for x in link_rows
-                                                                         if x["incident_id"] == r["id"])))
-                                                  for r in inc_rows))) if len(inc_rows) < 50000 else ""
-            result = {"incidents": len(inc_rows), "claims": len(refs), "window_days": window_days}
-            self.append_event(conn, "resolved", None, {**result, "digest": digest}, actor=actor)
+            result = {"incidents": len(inc_rows), "claims": n_claims, "window_days": window_days}
+            self.append_event(conn, "resolved", None, {**result, "digest": incidents_digest(inc_rows, link_rows)},
+                              actor=actor)
         return result
 
     def _claim_details(self, conn: Connection) -> dict[int, Any]:
@@ -305,10 +358,10 @@ class Ledger:
                 "notes": notes}
 
     def _apply_edits(self, conn: Connection, groups: list[list[ClaimRef]]
-                     ) -> tuple[list[tuple[set[str], str]], list[tuple[set[str], str]]]:
+                     ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """Replay analyst edits (in order, skipping undone ones) onto the automatic groups, in place."""
-        grades: list[tuple[set[str], str]] = []
-        notes: list[tuple[set[str], str]] = []
+        grades: list[tuple[str, str]] = []
+        notes: list[tuple[str, str]] = []
         for ev in self.analyst_events(conn):
             p = json.loads(ev.payload)
             where = {c.uid: n for n, g in enumerate(groups) for c in g}
@@ -327,9 +380,9 @@ class Ledger:
                 if moved:
                     groups.append(moved)
             elif ev.kind == "set-grade":
-                grades.append((set(p["claims"]), p["grade"]))
+                grades.append((min(p["claims"]), p["grade"]))
             elif ev.kind == "note":
-                notes.append((set(p["claims"]), p["text"]))
+                notes.append((min(p["claims"]), p["text"]))
         return grades, notes
 
     # ------------------------------------------------------------------ analyst edits
@@ -420,11 +473,14 @@ class Ledger:
 
     # ------------------------------------------------------------------ verification
     def verify(self) -> VerifyReport:
-        """Re-hash every original and claim, walk the event chain, and report what does not match."""
+        """Re-hash every original, text and claim, walk the event chain, recompute the incidents, and report
+        what does not match. (A hash chain cannot notice the newest events being cut off or a forged event
+        appended by someone who can write the database: compare ``head`` with a copy kept elsewhere.)"""
         rep = VerifyReport()
         with self.engine.connect() as conn:
-            ingested: dict[str, str] = {}
+            ingested: dict[str, dict[str, Any]] = {}
             extracted: dict[str, list[str]] = {}
+            resolved: dict[str, Any] | None = None
             prev, expect = GENESIS, 1
             for r in conn.execute(select(events).order_by(events.c.seq)):
                 rep.events += 1
@@ -442,38 +498,52 @@ class Ledger:
                 except ValueError:
                     p = {}
                 if r.kind == "ingested":
-                    ingested[p.get("doc", "")] = p.get("sha256", "")
+                    ingested[p.get("doc", "")] = p
                 elif r.kind == "extracted":
                     extracted[p.get("doc", "")] = p.get("claims", [])
+                elif r.kind == "resolved":
+                    resolved = p
                 prev, expect = r.hash, r.seq + 1
-            seen_docs = set()
-            for r in conn.execute(select(documents.c.doc, documents.c.raw)):
+            rep.head = (expect - 1, prev)
+            seen_docs: dict[str, str | None] = {}
+            cols = [documents.c.doc, documents.c.raw, documents.c.text, *[documents.c[k] for k in DOC_META]]
+            for r in conn.execute(select(*cols)):
                 rep.documents += 1
-                seen_docs.add(r.doc)
+                seen_docs[r.doc] = r.published
+                where = f"document {r.doc}"
                 actual = hashlib.sha256(bytes(r.raw)).hexdigest()
                 if actual != r.doc:
-                    rep.problems.append(Problem(f"document {r.doc}", f"original bytes changed (now hash {actual})"))
-                if r.doc not in ingested:
-                    rep.problems.append(Problem(f"document {r.doc}", "no 'ingested' event records this document"))
-                elif ingested[r.doc] != r.doc:
-                    rep.problems.append(Problem(f"document {r.doc}", "the 'ingested' event records other bytes"))
-            for d in sorted(set(ingested) - seen_docs):
+                    rep.problems.append(Problem(where, f"original bytes changed (now hash {actual})"))
+                ev = ingested.get(r.doc)
+                if ev is None:
+                    rep.problems.append(Problem(where, "no 'ingested' event records this document"))
+                    continue
+                if ev.get("sha256") != r.doc:
+                    rep.problems.append(Problem(where, "the 'ingested' event records other bytes"))
+                if "text_sha256" in ev and sha256_text(r.text) != ev["text_sha256"]:
+                    rep.problems.append(Problem(where, "extracted text changed (claim spans no longer point at it)"))
+                for k in DOC_META:
+                    if k in ev and ev[k] != getattr(r, k):
+                        rep.problems.append(Problem(where, f"{k} is {getattr(r, k)!r} but was recorded as {ev[k]!r}"))
+            for d in sorted(set(ingested) - set(seen_docs)):
                 rep.problems.append(Problem(f"document {d}", "recorded as ingested but missing from the ledger"))
             per_doc: dict[str, list[str]] = {}
             for r in conn.execute(select(claims).order_by(claims.c.id)):
                 rep.claims += 1
                 where = f"claim {r.id} (document {r.doc[:12]}…)"
+                n = len(per_doc.get(r.doc, []))
                 if sha256_text(r.json) != r.hash:
                     rep.problems.append(Problem(where, "claim JSON changed after extraction"))
                 else:
                     flat = claim_columns(json.loads(r.json))
+                    flat["published"] = seen_docs.get(r.doc)
+                    flat["claim_uid"] = sha256_text(f"{r.doc}:{n}:{r.hash}")
                     for col, v in flat.items():
                         got = getattr(r, col)
                         if isinstance(v, float) and got is not None:
                             same = abs(float(got) - v) < 1e-9
                         else:
-                            same = got == v or (v is None and got is None) or (isinstance(v, bool) and
-                                                                               bool(got) == v)
+                            same = got == v or (isinstance(v, bool) and bool(got) == v)
                         if not same:
                             rep.problems.append(Problem(where, f"column {col} is {got!r} but the claim says {v!r}"))
                 per_doc.setdefault(r.doc, []).append(r.hash)
@@ -485,6 +555,21 @@ class Ledger:
                                                                  "or replaced claims)"))
             for d in sorted(set(per_doc) - set(extracted)):
                 rep.problems.append(Problem(f"document {d}", "claims with no 'extracted' event"))
+            # the incidents table must be what the claims and the analyst edits resolve to
+            if resolved is not None and not rep.problems:
+                want, links, _n = self.compute_incidents(conn, int(resolved.get("window_days", 1)))
+                have_rows = [dict(r._mapping) for r in conn.execute(select(incidents))]
+                have_links = [dict(r._mapping) for r in conn.execute(select(incident_claims))]
+                if incidents_digest(have_rows, have_links) != incidents_digest(want, links):
+                    wmap = {r["id"]: r for r in want}
+                    bad = [r["id"] for r in have_rows if r["id"] not in wmap or
+                           any(r[k] != wmap[r["id"]][k] for k in INCIDENT_CHECKED)]
+                    missing = sorted(set(wmap) - {r["id"] for r in have_rows})
+                    rep.problems.append(Problem("incidents", f"the incidents table does not match its claims and "
+                                                             f"edits: {len(bad)} altered, {len(missing)} missing "
+                                                             f"(e.g. {(bad + missing)[:3]}) or links changed"))
+                elif resolved.get("digest") and resolved["digest"] != incidents_digest(want, links):
+                    rep.problems.append(Problem("incidents", "incidents differ from the last 'resolved' event"))
         return rep
 
 

@@ -56,11 +56,11 @@ claims = Table(
     Column("unit_end", Integer, nullable=False),
     Column("quote", Text),
     Column("kind", String(16), nullable=False),
-    Column("killed_min", Integer), Column("killed_max", Integer),
-    Column("injured_min", Integer), Column("injured_max", Integer),
-    Column("casualties_min", Integer),
-    Column("children_killed_min", Integer), Column("women_killed_min", Integer),
-    Column("displaced_min", Integer),
+    Column("killed_min", BigInteger), Column("killed_max", BigInteger),
+    Column("injured_min", BigInteger), Column("injured_max", BigInteger),
+    Column("casualties_min", BigInteger),
+    Column("children_killed_min", BigInteger), Column("women_killed_min", BigInteger),
+    Column("displaced_min", BigInteger),
     Column("victims", String(16)),
     Column("perpetrators", Text),  # comma-separated ids, for filtering; the JSON has the evidence
     Column("means", Text),
@@ -80,8 +80,8 @@ Index("claims_kind_place_date", claims.c.kind, claims.c.country, claims.c.admin1
 incidents = Table(
     "incidents", metadata,
     Column("id", String(24), primary_key=True),
-    Column("killed_min", Integer), Column("killed_max", Integer),
-    Column("injured_min", Integer), Column("injured_max", Integer),
+    Column("killed_min", BigInteger), Column("killed_max", BigInteger),
+    Column("injured_min", BigInteger), Column("injured_max", BigInteger),
     Column("grade", String(16), nullable=False),
     Column("grade_by", String(16), nullable=False),  # auto | analyst
     Column("place_name", Text), Column("country", String(2)), Column("admin1", Text), Column("admin2", Text),
