@@ -29,12 +29,13 @@ def _progress(enabled: bool | None):  # noqa: ANN202 - rich's Progress or a no-o
 
 
 def iter_claims(paths: tuple[str, ...] | list[str], published: str | None, stats: Counter[str],
-                progress: bool | None = None) -> Iterator[tuple[Document, list[Claim]]]:
+                progress: bool | None = None, prefilter: bool | None = None) -> Iterator[tuple[Document, list[Claim]]]:
     """Read every input, report bad ones on stderr (one line each), and extract claims."""
     ex = get_extractor()
+    dropped: dict[str, int] = {}
     with _progress(progress) as bar:
         task = bar.add_task("extracting", total=None)
-        for item in read(list(paths), published=published):
+        for item in read(list(paths), published=published, prefilter=prefilter, stats=dropped):
             if isinstance(item, ReadError):
                 stats["errors"] += 1
                 click.echo(str(item), err=True)
@@ -44,6 +45,18 @@ def iter_claims(paths: tuple[str, ...] | list[str], published: str | None, stats
             stats["claims"] += len(claims)
             bar.advance(task)
             yield item, claims
+    _report_dropped(dropped)
+
+
+def _report_dropped(dropped: dict[str, int]) -> None:
+    if dropped.get("offtopic") or dropped.get("non_html"):
+        click.echo(f"harmledger: skipped {dropped.get('offtopic', 0)} off-topic documents (prefilter) and "
+                   f"{dropped.get('non_html', 0)} non-HTML archive records", err=True)
+
+
+PREFILTER = click.option("--prefilter/--no-prefilter", default=None,
+                         help="Drop documents with no conflict word before parsing (default: on for WARC "
+                              "archives only).")
 
 
 def _table_row(c: Claim) -> list[str]:
@@ -73,7 +86,9 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table"]), default="jsonl",
               show_default=True)
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
-def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progress: bool | None) -> None:
+@PREFILTER
+def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progress: bool | None,
+                prefilter: bool | None) -> None:
     """Extract harm claims from files, directories (recursive), JSONL or - (stdin).
 
     One claim per line (JSONL) with the exact span and words each value was read from. Unreadable,
@@ -93,16 +108,16 @@ def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progres
 
         table = Table("kind", "killed", "injured", "casualties", "victims", "perpetrators", "means", "targets",
                       "place", "date", "quote", show_lines=False)
-        for _doc, claims in iter_claims(paths, published, stats, progress):
+        for _doc, claims in iter_claims(paths, published, stats, progress, prefilter):
             for c in claims:
                 table.add_row(*_table_row(c))
         Console(width=200).print(table)
     elif fmt == "json":
-        allc = [c.to_dict() for _d, cs in iter_claims(paths, published, stats, progress) for c in cs]
+        allc = [c.to_dict() for _d, cs in iter_claims(paths, published, stats, progress, prefilter) for c in cs]
         json.dump(allc, out, ensure_ascii=False, indent=1)
         out.write("\n")
     else:
-        for _doc, claims in iter_claims(paths, published, stats, progress):
+        for _doc, claims in iter_claims(paths, published, stats, progress, prefilter):
             for c in claims:
                 out.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
     out.flush()
@@ -133,8 +148,9 @@ DB_OPTION = click.option("--db", default=None, metavar="URL",
               help="Days apart two claims may be and still describe one incident (default: the ledger's last "
                    "window, else 1).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@PREFILTER
 def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, window_days: int | None,
-               progress: bool | None) -> None:
+               progress: bool | None, prefilter: bool | None) -> None:
     """Store documents (original bytes, capture metadata) and their claims in the ledger, then resolve.
 
     Re-ingesting the same bytes adds nothing. Bad inputs get one line on stderr; the exit code is 1 only
@@ -150,10 +166,11 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
     ledger = Ledger(db)
     ex = get_extractor()
     errors = 0
+    dropped: dict[str, int] = {}
 
     def docs() -> Iterator[Document]:
         nonlocal errors
-        for item in read(list(paths), published=published):
+        for item in read(list(paths), published=published, prefilter=prefilter, stats=dropped):
             if isinstance(item, ReadError):
                 errors += 1
                 click.echo(str(item), err=True)
@@ -165,6 +182,7 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
         st = ledger.ingest(docs(), ex.extract_document, on_document=lambda d, n: bar.advance(task))
     for line in st.failed:
         click.echo(line, err=True)
+    _report_dropped(dropped)
     res = ledger.resolve(window_days=window_days)
     click.echo(f"ingested {st.documents} new documents ({st.duplicates} already in the ledger, {errors} unreadable), "
                f"{st.claims} claims; {res['incidents']} incidents")

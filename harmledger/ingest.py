@@ -23,8 +23,11 @@ from .model import Document
 MAX_BYTES = 50 * 1024 * 1024
 TEXT_EXT = {".txt", ".text", ".md"}
 HTML_EXT = {".html", ".htm", ".xhtml"}
+# a .warc / .warc.gz crawl archive: HTML responses become documents (see warc_documents)
 JSONL_EXT = {".jsonl", ".ndjson"}
-KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT
+WARC_EXT = {".warc"}
+KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT | WARC_EXT
+COMPRESSED = {".gz", ".zst"}
 
 
 @dataclass(slots=True)
@@ -200,6 +203,62 @@ def read_bytes(data: bytes, source: str, fmt: str, *, published: str | None = No
         yield ReadError(source, str(e))
 
 
+def _unzstd(data: bytes) -> bytes:
+    """Decompress a .zst file, refusing more than MAX_BYTES of output."""
+    import zstandard
+
+    try:
+        with zstandard.ZstdDecompressor().stream_reader(data) as r:
+            out = r.read(MAX_BYTES + 1)
+    except zstandard.ZstdError as e:
+        raise ValueError(f"corrupt zstd file ({e})") from None
+    if len(out) > MAX_BYTES:
+        raise ValueError(f"file too large when decompressed (> {MAX_BYTES // 2**20} MB)")
+    return out
+
+
+def warc_documents(path: Path, *, prefilter: bool = True, stats: dict[str, int] | None = None
+                   ) -> Iterator[Document | ReadError]:
+    """HTML responses of a WARC / WARC.gz file (warcio), with the record's URL and fetch time as capture
+    metadata. With ``prefilter``, off-topic pages are dropped before any HTML parsing."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    from .prefilter import load as load_prefilter
+
+    pf = load_prefilter() if prefilter else None
+    st = stats if stats is not None else {}
+    try:
+        with open(path, "rb") as f:
+            it = ArchiveIterator(f)
+            for rec in it:
+                if rec.rec_type != "response":
+                    continue
+                ctype = (rec.http_headers.get_header("Content-Type") or "") if rec.http_headers else ""
+                if "html" not in ctype.lower():
+                    st["non_html"] = st.get("non_html", 0) + 1
+                    continue
+                raw = rec.content_stream().read(MAX_BYTES + 1)
+                where = f"{path}@{it.get_record_offset()}"
+                if len(raw) > MAX_BYTES:
+                    yield ReadError(where, "record too large")
+                    continue
+                if pf is not None and not pf.keep_bytes(raw):
+                    st["offtopic"] = st.get("offtopic", 0) + 1
+                    continue
+                url = rec.rec_headers.get_header("WARC-Target-URI")
+                captured = rec.rec_headers.get_header("WARC-Date")
+                try:
+                    d = html_document(raw, where, url=url, fmt="warc")
+                except ValueError as e:
+                    yield ReadError(where, str(e))
+                    continue
+                d.captured_at = captured
+                yield d
+    except (ArchiveLoadFailed, OSError, ValueError) as e:
+        yield ReadError(str(path), f"not a readable WARC file ({str(e).splitlines()[0][:120]})")
+
+
 def _gunzip(data: bytes) -> bytes:
     """Decompress a .gz file, refusing more than MAX_BYTES of output."""
     import zlib
@@ -216,8 +275,10 @@ def _gunzip(data: bytes) -> bytes:
 
 def _format_of(path: Path, data: bytes) -> str:
     ext = path.suffix.lower()
-    if ext == ".gz":
+    if ext in COMPRESSED:
         ext = Path(path.stem).suffix.lower()
+    if ext in WARC_EXT:
+        return "warc"
     if ext in HTML_EXT:
         return "html"
     if ext in JSONL_EXT:
@@ -235,14 +296,17 @@ def iter_files(path: Path) -> Iterator[Path]:
             if name.startswith("."):
                 continue
             p = Path(root) / name
-            if p.suffix.lower() in KNOWN_EXT or (p.suffix.lower() == ".gz" and
+            if p.suffix.lower() in KNOWN_EXT or (p.suffix.lower() in COMPRESSED and
                                                   Path(p.stem).suffix.lower() in KNOWN_EXT):
                 yield p
 
 
-def read_path(path: str | os.PathLike[str], *, published: str | None = None
-              ) -> Iterator[Document | ReadError]:
-    """Documents (or read errors) from a file, a directory (recursive) or ``-`` for stdin."""
+def read_path(path: str | os.PathLike[str], *, published: str | None = None, prefilter: bool | None = None,
+              stats: dict[str, int] | None = None) -> Iterator[Document | ReadError]:
+    """Documents (or read errors) from a file, a directory (recursive) or ``-`` for stdin.
+
+    ``prefilter``: drop documents with no conflict word (None: only for WARC archives, where most pages
+    are off-topic). ``stats`` counts what was dropped (``offtopic``, ``non_html``)."""
     spath = str(path)
     if spath == "-":
         data = sys.stdin.buffer.read()
@@ -253,7 +317,7 @@ def read_path(path: str | os.PathLike[str], *, published: str | None = None
         found = False
         for f in iter_files(p):
             found = True
-            yield from read_path(f, published=published)
+            yield from read_path(f, published=published, prefilter=prefilter, stats=stats)
         if not found:
             yield ReadError(spath, "directory holds no .txt, .html, .htm or .jsonl files")
         return
@@ -265,29 +329,45 @@ def read_path(path: str | os.PathLike[str], *, published: str | None = None
     except OSError as e:
         yield ReadError(spath, f"cannot read ({e.strerror or e})")
         return
-    if size > MAX_BYTES:
-        yield ReadError(spath, f"file too large ({size / 2**20:.0f} MB > {MAX_BYTES // 2**20} MB)")
-        return
     if size == 0:
         yield ReadError(spath, "empty file")
+        return
+    if _format_of(p, b"") == "warc":  # streamed record by record: no size limit on the archive
+        yield from warc_documents(p, prefilter=True if prefilter is None else prefilter, stats=stats)
+        return
+    if size > MAX_BYTES:
+        yield ReadError(spath, f"file too large ({size / 2**20:.0f} MB > {MAX_BYTES // 2**20} MB)")
         return
     try:
         data = p.read_bytes()
         if p.suffix.lower() == ".gz":
             data = _gunzip(data)
+        elif p.suffix.lower() == ".zst":
+            data = _unzstd(data)
     except OSError as e:
         yield ReadError(spath, f"cannot read ({e.strerror or e})")
         return
     except ValueError as e:
         yield ReadError(spath, str(e))
         return
+    if prefilter:
+        from .prefilter import load as load_prefilter
+
+        pf = load_prefilter()
+        for item in read_bytes(data, spath, _format_of(p, data), published=published):
+            if isinstance(item, Document) and not pf.keep_text(item.text):
+                if stats is not None:
+                    stats["offtopic"] = stats.get("offtopic", 0) + 1
+                continue
+            yield item
+        return
     yield from read_bytes(data, spath, _format_of(p, data), published=published)
 
 
-def read(paths: Iterable[str | os.PathLike[str]] | str, *, published: str | None = None
-         ) -> Iterator[Document | ReadError]:
+def read(paths: Iterable[str | os.PathLike[str]] | str, *, published: str | None = None,
+         prefilter: bool | None = None, stats: dict[str, int] | None = None) -> Iterator[Document | ReadError]:
     """Read every path in turn; errors are yielded in place, never raised."""
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     for p in paths:
-        yield from read_path(p, published=published)
+        yield from read_path(p, published=published, prefilter=prefilter, stats=stats)

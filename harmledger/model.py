@@ -36,6 +36,7 @@ class Document:
     author: str | None = None
     url: str | None = None
     publisher: str | None = None
+    captured_at: str | None = None  # when the page was fetched (a WARC record's date), ISO 8601
     size: int = 0  # raw byte length
     encoding: str | None = None
     raw: bytes | None = field(default=None, repr=False)  # kept for the ledger's evidentiary copy

@@ -506,6 +506,7 @@ class Extractor:
                     counts[name] = Count(c.q.min, c.q.max, c.q.plus, c.q.vague, text[c.q.start:c.noun_end],
                                          (off + c.q.start, off + c.noun_end))
         # bare casualty words ("martyrs in raids", "civilians were killed", "casualties")
+        bare_roles: set[str] = set()
         for h in gh:
             role = _ROLE_OF.get(h.cat)
             if role is None or role in counts or id(h) in used_roles:
@@ -531,6 +532,7 @@ class Extractor:
             else:
                 n = 2 if word in self.g.plural_casualty_words else 1
             counts[role] = Count(n, None, True, True, text[h.start:h.end], (off + h.start, off + h.end))
+            bare_roles.add(role)
         # victim class from victim words next to casualty words even without a number
         for h in gh:
             if h.cat == "victim" and h.id == "civilian" and "civilian" not in classes and counts:
@@ -576,6 +578,8 @@ class Extractor:
             bool(targets) and any(h.cat == "attack" for h in src_hits))
         only_fighting = bool(means) and all(m.id == "ground_fighting" for m in means) and not any(
             h.cat == "attack" and h.id == "attack" for h in src_hits)
+        if counts and set(counts) <= bare_roles and place is None and not means and not targets and not perps:
+            return None  # "when you die on flappy bird": a casualty word with nothing that makes it a report
         if self.g.name_list.search(text) and not means and not any(c.q for c in cs):
             return None  # "Names of the victims: Ahmad al-Hussein, Mohammad Khalil, ...": a list of people
         if not counts and not (parent_ok and place is not None and place.precision < 6):

@@ -55,7 +55,7 @@ def db_url(db: str | None) -> str:
     return "sqlite:///" + os.path.abspath(db)
 
 
-DOC_META = ("source", "url", "title", "publisher", "author", "published", "format", "encoding")
+DOC_META = ("source", "url", "title", "publisher", "author", "published", "captured_at", "format", "encoding")
 INCIDENT_CHECKED = ("killed_min", "killed_max", "injured_min", "injured_max", "grade", "grade_by", "place_name",
                     "admin1", "where_prec", "date_start", "date_end", "perpetrators", "means", "targets", "n_claims",
                     "n_sources", "notes")
@@ -229,7 +229,8 @@ class Ledger:
                 at = now()
                 conn.execute(insert(documents).values(
                     doc=d.doc, source=d.source, url=d.url, title=d.title, publisher=d.publisher, author=d.author,
-                    published=d.published, ingested_at=at, format=d.format, size=len(raw), encoding=d.encoding,
+                    published=d.published, ingested_at=at, captured_at=d.captured_at, format=d.format, size=len(raw),
+                    encoding=d.encoding,
                     text=d.text, raw=raw))
                 self.append_event(conn, "ingested", d.doc, {
                     "doc": d.doc, "sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw),

@@ -40,6 +40,7 @@ documents = Table(
     Column("author", Text),
     Column("published", String(10)),
     Column("ingested_at", String(32), nullable=False),
+    Column("captured_at", String(32)),
     Column("format", String(16), nullable=False),
     Column("size", BigInteger, nullable=False),
     Column("encoding", String(32)),
