@@ -2,19 +2,22 @@
 
 One Aho-Corasick automaton over a multilingual conflict lexicon (``lang/multi/prefilter.json``: English
 words, Russian and Arabic stems; plus every casualty, means and attack word of the English lexicons).
-A document passes when its raw bytes, decoded and lower-cased, contain at least one of them as a word
-(English) or a word start (Russian, Arabic stems). The extractor never finds a claim without such a
-word, so the prefilter costs no recall on what ``extract`` can read; its false positives (sports
-"attacks", "killed it") are left to the extractor.
+A document passes when its raw bytes, decoded and lower-cased, contain one of them as a word (English)
+or a word start (Russian, Arabic stems) — except for words common outside war reporting ("kill",
+"shot", "hit", "attack", "fire"...), of which two different ones are needed. Its recall is measured on
+every claim-bearing GED headline and re3d article (benchmarks/bench_prefilter.py).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 
 import ahocorasick
+
+_DIGIT_NEAR = re.compile(r"\d")
 
 
 class Prefilter:
@@ -31,24 +34,40 @@ class Prefilter:
         with resources.files("harmledger.lang.en").joinpath("means.json").open(encoding="utf-8") as f:
             for ws in json.load(f)["means"].values():
                 words.update(w.lower() for w in ws)
+        weak = {w.lower() for w in data.get("weak", [])}
+        context = {w.lower() for w in data.get("context", [])} - words
         self.automaton = ahocorasick.Automaton()
         for w in words:
-            self.automaton.add_word(w, (w, True))  # whole words
+            self.automaton.add_word(w, (w, True, w in weak))  # whole words
         for w in data["ru_stems"] + data["ar_stems"]:
-            self.automaton.add_word(w.lower(), (w.lower(), False))  # word starts
+            self.automaton.add_word(w.lower(), (w.lower(), False, False))  # word starts
+        for w in context:
+            self.automaton.add_word(w, (w, True, None))  # context: counts only beside a weak word
         self.automaton.make_automaton()
 
     def keep_text(self, text: str) -> bool:
-        """True when the text holds a conflict word."""
+        """True when the text holds a strong conflict word, or a weak one with a second weak word, a
+        context word (an armed actor, a victim, a place word) or a number next to it."""
         s = text.lower()
         n = len(s)
-        for end, (w, whole) in self.automaton.iter(s):
+        weak_seen: set[str] = set()
+        context = False
+        for end, (w, whole, weak) in self.automaton.iter(s):
             start = end - len(w) + 1
             if start > 0 and s[start - 1].isalnum():
                 continue
             if whole and end + 1 < n and s[end + 1].isalnum():
                 continue
-            return True
+            if weak is None:
+                context = True
+            elif not weak:
+                return True
+            else:
+                weak_seen.add(w)
+                if _DIGIT_NEAR.search(s, max(0, start - 16), min(n, end + 17)):
+                    return True  # "127 killed", "kills 15"
+            if len(weak_seen) >= 2 or (weak_seen and context):
+                return True
         return False
 
     def keep_bytes(self, raw: bytes) -> bool:
