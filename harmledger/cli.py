@@ -54,6 +54,40 @@ def _report_dropped(dropped: dict[str, int]) -> None:
                    f"{dropped.get('non_html', 0)} non-HTML archive records", err=True)
 
 
+def engine_options(f):  # noqa: ANN001, ANN201 - a click decorator
+    for opt in reversed([
+        click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                     help="Extract in this process, or on Dask workers (one partition per input file)."),
+        click.option("--workers", type=int, default=2, show_default=True,
+                     help="Worker processes of the local Dask cluster (ignored with --scheduler)."),
+        click.option("--scheduler", default=None, metavar="ADDRESS",
+                     help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786."),
+        click.option("--shards", "shard_dir", default="harmledger-shards", show_default=True,
+                     help="Where Dask workers write Parquet claim shards (finished shards are skipped on re-run)."),
+    ]):
+        f = opt(f)
+    return f
+
+
+def run_dask(paths: tuple[str, ...], shard_dir: str, workers: int, scheduler: str | None, published: str | None,
+             prefilter: bool | None, progress: bool | None) -> list:  # noqa: ANN001
+    from .scale import partitions, run
+
+    try:
+        n = len(partitions(list(paths)))
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    with _progress(progress) as bar:
+        task = bar.add_task("extracting on dask (partitions)", total=n)
+        results = run(list(paths), shard_dir, workers=workers, scheduler=scheduler, published=published,
+                      prefilter=prefilter, on_result=lambda r: bar.advance(task))
+    for r in results:
+        for e in r.errors:
+            click.echo(e, err=True)
+    _report_dropped({"offtopic": sum(r.offtopic for r in results)})
+    return results
+
+
 PREFILTER = click.option("--prefilter/--no-prefilter", default=None,
                          help="Drop documents with no conflict word before parsing (default: on for WARC "
                               "archives only).")
@@ -87,8 +121,9 @@ def main() -> None:
               show_default=True)
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
 @PREFILTER
+@engine_options
 def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progress: bool | None,
-                prefilter: bool | None) -> None:
+                prefilter: bool | None, engine: str, workers: int, scheduler: str | None, shard_dir: str) -> None:
     """Extract harm claims from files, directories (recursive), JSONL or - (stdin).
 
     One claim per line (JSONL) with the exact span and words each value was read from. Unreadable,
@@ -102,7 +137,26 @@ def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progres
             raise click.BadParameter("expected a date written YYYY-MM-DD", param_hint="--published")
     stats: Counter[str] = Counter()
     out = sys.stdout
-    if fmt == "table":
+    if engine == "dask":
+        from .scale import read_shard
+
+        if fmt == "table":
+            raise click.BadParameter("the dask engine writes jsonl or json", param_hint="--format")
+        results = run_dask(paths, shard_dir, workers, scheduler, published, prefilter, progress)
+        allc = []
+        for r in results:
+            stats["errors"] += len(r.errors)
+            for _d, cs in read_shard(r.shard):
+                stats["documents"] += 1
+                for c in cs:
+                    if fmt == "jsonl":
+                        out.write(json.dumps(c, ensure_ascii=False) + "\n")
+                    else:
+                        allc.append(c)
+        if fmt == "json":
+            json.dump(allc, out, ensure_ascii=False, indent=1)
+            out.write("\n")
+    elif fmt == "table":
         from rich.console import Console
         from rich.table import Table
 
@@ -149,8 +203,10 @@ DB_OPTION = click.option("--db", default=None, metavar="URL",
                    "window, else 1).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
 @PREFILTER
+@engine_options
 def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, window_days: int | None,
-               progress: bool | None, prefilter: bool | None) -> None:
+               progress: bool | None, prefilter: bool | None, engine: str, workers: int, scheduler: str | None,
+               shard_dir: str) -> None:
     """Store documents (original bytes, capture metadata) and their claims in the ledger, then resolve.
 
     Re-ingesting the same bytes adds nothing. Bad inputs get one line on stderr; the exit code is 1 only
@@ -177,9 +233,16 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
             else:
                 yield item
 
-    with _progress(progress) as bar:
-        task = bar.add_task("ingesting", total=None)
-        st = ledger.ingest(docs(), ex.extract_document, on_document=lambda d, n: bar.advance(task))
+    if engine == "dask":
+        from .scale import read_shard
+
+        results = run_dask(paths, shard_dir, workers, scheduler, published, prefilter, progress)
+        errors += sum(len(r.errors) for r in results)
+        st = ledger.ingest_extracted(pair for r in results for pair in read_shard(r.shard))
+    else:
+        with _progress(progress) as bar:
+            task = bar.add_task("ingesting", total=None)
+            st = ledger.ingest(docs(), ex.extract_document, on_document=lambda d, n: bar.advance(task))
     for line in st.failed:
         click.echo(line, err=True)
     _report_dropped(dropped)

@@ -184,15 +184,27 @@ class Ledger:
     def ingest(self, docs: Iterable[Document], extract: Callable[[Document], list[Claim]], *,
                batch: int = 50, on_document: Callable[[Document, int], None] | None = None) -> IngestStats:
         """Store documents and their claims; documents already stored (same bytes) are skipped."""
+        def extracted() -> Iterator[tuple[Document, list[dict[str, Any]]]]:
+            for d in docs:
+                if self.has_document(d.doc):
+                    yield d, []  # counted as a duplicate below, never extracted again
+                    continue
+                yield d, [c.to_dict() for c in extract(d)]
+
+        return self.ingest_extracted(extracted(), batch=batch, on_document=on_document)
+
+    def ingest_extracted(self, items: Iterable[tuple[Document, list[dict[str, Any]]]], *, batch: int = 50,
+                         on_document: Callable[[Document, int], None] | None = None) -> IngestStats:
+        """Store documents with claims already extracted (as ``Claim.to_dict()``), e.g. from Parquet shards
+        written by Dask workers; documents already stored are skipped."""
         stats = IngestStats()
-        pending: list[tuple[Document, list[Claim]]] = []
+        pending: list[tuple[Document, list[dict[str, Any]]]] = []
         seen: set[str] = set()
-        for d in docs:
+        for d, cs in items:
             if d.doc in seen or self.has_document(d.doc):
                 stats.duplicates += 1
                 continue
             seen.add(d.doc)
-            cs = extract(d)
             pending.append((d, cs))
             if on_document:
                 on_document(d, len(cs))
@@ -203,7 +215,7 @@ class Ledger:
             self._write(pending, stats)
         return stats
 
-    def _write(self, items: list[tuple[Document, list[Claim]]], stats: IngestStats) -> None:
+    def _write(self, items: list[tuple[Document, list[dict[str, Any]]]], stats: IngestStats) -> None:
         """Write a batch in one transaction; if the database refuses it, write its documents one by one so
         that one bad document (say, a NUL character PostgreSQL will not store) costs only itself."""
         from sqlalchemy.exc import DBAPIError, StatementError
@@ -220,7 +232,7 @@ class Ledger:
             for item in items:
                 self._write([item], stats)
 
-    def _write_tx(self, items: list[tuple[Document, list[Claim]]], stats: IngestStats) -> None:
+    def _write_tx(self, items: list[tuple[Document, list[dict[str, Any]]]], stats: IngestStats) -> None:
         with self.engine.begin() as conn:
             self._lock_events(conn)
             last = list(self._last_event(conn))
@@ -236,8 +248,7 @@ class Ledger:
                     "doc": d.doc, "sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw),
                     "text_sha256": sha256_text(d.text), **{k: getattr(d, k) for k in DOC_META}}, _last=last)
                 rows, hashes = [], []
-                for i, c in enumerate(cs):
-                    cd = c.to_dict()
+                for i, cd in enumerate(cs):
                     body = canonical(cd)
                     h = sha256_text(body)
                     hashes.append(h)

@@ -1,0 +1,103 @@
+"""The Dask engine: the same claims as the in-process engine, resumable shards, and a real scheduler
+with two worker processes started here (as on a cluster: `dask scheduler` + `dask worker`)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+from test_warc import build_warc, offtopic_texts
+
+from harmledger.scale import run
+
+CLI = [sys.executable, "-m", "harmledger.cli"]
+BIN = Path(sys.executable).parent
+
+
+def corpus(tmp: Path, re3d_docs) -> Path:
+    """Two WARC archives of real report pages mixed with off-topic pages, and three JSONL shards."""
+    src = tmp / "in"
+    src.mkdir()
+    f = resources.files("harmledger.data.demo").joinpath("ged2016_headlines.jsonl.gz")
+    with f.open("rb") as fh:
+        lines = gzip.decompress(fh.read()).decode("utf-8").splitlines()[:900]
+    for k in range(3):
+        (src / f"shard-{k}.jsonl").write_text("\n".join(lines[k * 300:(k + 1) * 300]) + "\n", "utf-8")
+    off = offtopic_texts()
+    build_warc(src / "crawl-a.warc.gz", [d["text"] for d in re3d_docs[:35]], off[:20])
+    build_warc(src / "crawl-b.warc", [d["text"] for d in re3d_docs[35:]], off[20:])
+    return src
+
+
+def test_dask_engine_gives_exactly_the_local_claims_and_resumes(tmp_path, re3d_docs):
+    src = corpus(tmp_path, re3d_docs)
+    local = subprocess.run(CLI + ["extract", str(src), "--no-progress"], capture_output=True, text=True,
+                           timeout=300)
+    assert local.returncode == 0, local.stderr
+    dask = subprocess.run(CLI + ["extract", str(src), "--engine", "dask", "--workers", "2", "--shards",
+                                 str(tmp_path / "shards"), "--no-progress"], capture_output=True, text=True,
+                          timeout=600)
+    assert dask.returncode == 0, dask.stderr
+    assert dask.stdout == local.stdout and len(local.stdout.splitlines()) > 900
+    assert "off-topic" in dask.stderr
+    # a finished shard is skipped on re-run
+    results = run([str(src)], str(tmp_path / "shards"), workers=1)
+    assert len(results) == 5 and all(r.skipped for r in results)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_ingest_on_a_scheduler_with_two_worker_processes(tmp_path, re3d_docs):
+    src = corpus(tmp_path, re3d_docs)
+    port = _free_port()
+    addr = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    sched = subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                              "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    workers = []
+    try:
+        time.sleep(2)
+        for _ in range(2):
+            workers.append(subprocess.Popen([str(BIN / "dask"), "worker", addr, "--nthreads", "1", "--no-dashboard"],
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env))
+        from dask.distributed import Client
+
+        with Client(addr, timeout=60) as c:
+            c.wait_for_workers(2, timeout=60)
+            assert len(c.scheduler_info()["workers"]) == 2
+        db = tmp_path / "ledger.db"
+        r = subprocess.run(CLI + ["ingest", str(src), "--engine", "dask", "--scheduler", addr, "--shards",
+                                  str(tmp_path / "shards"), "--db", str(db), "--no-progress"],
+                           capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, r.stderr
+        assert "ingested" in r.stdout
+        v = subprocess.run(CLI + ["verify", "--db", str(db)], capture_output=True, text=True, timeout=300)
+        assert v.returncode == 0 and "intact" in v.stdout
+        local_db = tmp_path / "local.db"
+        subprocess.run(CLI + ["ingest", str(src), "--db", str(local_db), "--no-progress"], check=True,
+                       capture_output=True, timeout=600)
+        s1 = json.loads(subprocess.run(CLI + ["stats", "--db", str(db), "--format", "json"], capture_output=True,
+                                       text=True).stdout)
+        s2 = json.loads(subprocess.run(CLI + ["stats", "--db", str(local_db), "--format", "json"],
+                                       capture_output=True, text=True).stdout)
+        assert {k: s1[k] for k in ("documents", "claims", "incidents", "tallies")} == \
+               {k: s2[k] for k in ("documents", "claims", "incidents", "tallies")}
+    finally:
+        for p in workers + [sched]:
+            p.terminate()
+        for p in workers + [sched]:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
