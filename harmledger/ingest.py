@@ -319,7 +319,7 @@ def read_path(path: str | os.PathLike[str], *, published: str | None = None, pre
             found = True
             yield from read_path(f, published=published, prefilter=prefilter, stats=stats)
         if not found:
-            yield ReadError(spath, "directory holds no .txt, .html, .htm or .jsonl files")
+            yield ReadError(spath, "directory holds no .txt, .html, .htm, .jsonl or .warc files")
         return
     try:
         size = p.stat().st_size
