@@ -376,6 +376,18 @@ def tally_cmd(db: str | None, by: str, chart: str | None, fmt: str) -> None:
         click.echo(f"chart written to {chart}", err=True)
 
 
+@main.command("report")
+@DB_OPTION
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Directory for index.html.")
+@click.option("--title", default="harmledger — ready reference", show_default=True)
+def report_cmd(db: str | None, out_dir: str, title: str) -> None:
+    """Write a self-contained static HTML report (map, incidents with evidence, tallies); opens offline."""
+    from .present.report import write_report
+
+    path = write_report(_open(db), out_dir, title)
+    click.echo(f"report written to {path}")
+
+
 @main.group("incident")
 def incident_group() -> None:
     """Analyst corrections, kept as audit events (reversible with `undo`; claims are never destroyed)."""

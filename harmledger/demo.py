@@ -67,6 +67,10 @@ def run_demo(limit: int | None = None, out_dir: str = "harmledger-demo") -> dict
     rows = tally(ledger, ["month", "perpetrator"])
     tally_chart(rows, ["month", "perpetrator"], out / "tally-month-perpetrator.png")
     files.append("tally-month-perpetrator.png")
+    from .present.report import write_report
+
+    write_report(ledger, out / "report")
+    files.append("report/index.html")
     v = ledger.verify()
     dt = time.perf_counter() - t0
 

@@ -142,6 +142,7 @@ class Ledger:
         self.engine: Engine = create_engine(self.url, future=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._migrate()
         if create:
             metadata.create_all(self.engine)
             with self.engine.begin() as conn:
@@ -152,6 +153,19 @@ class Ledger:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def _migrate(self) -> None:
+        """Add columns that newer versions expect to an older ledger (nullable columns only; nothing is
+        rewritten). Ingest events written before a column existed simply do not record it."""
+        from sqlalchemy import inspect
+
+        insp = inspect(self.engine)
+        if not insp.has_table("documents"):
+            return
+        have = {c["name"] for c in insp.get_columns("documents")}
+        with self.engine.begin() as conn:
+            if "captured_at" not in have:
+                conn.execute(text("ALTER TABLE documents ADD COLUMN captured_at VARCHAR(32)"))
 
     # ------------------------------------------------------------------ audit log
     def _lock_events(self, conn: Connection) -> None:
