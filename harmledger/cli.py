@@ -388,6 +388,19 @@ def report_cmd(db: str | None, out_dir: str, title: str) -> None:
     click.echo(f"report written to {path}")
 
 
+@main.command("serve")
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+def serve_cmd(db: str | None, host: str, port: int) -> None:
+    """Serve a read-only JSON API (/api, OpenAPI at /openapi.json) and pages over the ledger."""
+    import uvicorn
+
+    from .present.app import create_app
+
+    uvicorn.run(create_app(ledger=_open(db)), host=host, port=port, log_level="warning")
+
+
 @main.group("incident")
 def incident_group() -> None:
     """Analyst corrections, kept as audit events (reversible with `undo`; claims are never destroyed)."""

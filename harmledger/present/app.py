@@ -1,0 +1,158 @@
+"""``harmledger serve``: a read-only JSON API (FastAPI, OpenAPI at ``/openapi.json``) and server-rendered
+pages over a ledger.
+
+API: ``GET /api/stats``, ``/api/incidents`` (filters and paging), ``/api/incidents/{id}`` (with every
+claim and its evidence), ``/api/tallies?by=…``, ``/api/documents/{doc}``. Parameters are validated
+(bad ids and filters give 4xx, never 500). Pages: ``/`` (map and list), ``/incidents/{id}``,
+``/documents/{doc}``; every scraped text is HTML-escaped. Nothing can be changed through this server.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, HTTPException, Path, Query
+from fastapi.responses import HTMLResponse
+from sqlalchemy import func, select
+
+from ..store import Ledger
+from ..store.schema import claims, documents, incident_claims, incidents
+from .export import TALLY_KEYS, tally
+from .report import CSS, _highlight, _rng, svg_map
+
+INCIDENT_ID = r"^I[0-9a-f]{12}$"
+DOC_ID = r"^[0-9a-f]{64}$"
+DATE = r"^\d{4}-\d{2}-\d{2}$"
+Grade = Literal["single_source", "corroborated", "contested", "confirmed", "discounted"]
+
+
+def create_app(db: str | None = None, ledger: Ledger | None = None) -> FastAPI:
+    lg = ledger or Ledger(db, create=False)
+    app = FastAPI(title="harmledger", version="0.1.0",
+                  description="A read-only ledger of civilian-harm claims, incidents and their evidence.")
+
+    def incident_rows(admin1: str | None, perpetrator: str | None, grade: str | None, since: str | None,
+                      until: str | None, q: str | None, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+        cond = []
+        if admin1:
+            cond.append(incidents.c.admin1 == admin1)
+        if perpetrator:
+            cond.append(incidents.c.perpetrators.like(f"%{perpetrator}%"))
+        if grade:
+            cond.append(incidents.c.grade == grade)
+        if since:
+            cond.append(incidents.c.date_end >= since)
+        if until:
+            cond.append(incidents.c.date_start <= until)
+        if q:
+            sub = select(incident_claims.c.incident_id).select_from(
+                incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id)).where(
+                claims.c.quote.ilike(f"%{q}%"))
+            cond.append(incidents.c.id.in_(sub))
+        with lg.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(incidents).where(*cond)).scalar() or 0
+            rows = conn.execute(select(incidents).where(*cond).order_by(incidents.c.date_start, incidents.c.id)
+                                .limit(limit).offset(offset))
+            return int(total), [dict(r._mapping) for r in rows]
+
+    def incident_detail(incident_id: str) -> dict[str, Any]:
+        with lg.engine.connect() as conn:
+            row = conn.execute(select(incidents).where(incidents.c.id == incident_id)).first()
+            if row is None:
+                raise HTTPException(404, f"no incident {incident_id}")
+            cl = conn.execute(select(claims.c.id, claims.c.json, documents.c.doc, documents.c.publisher,
+                                     documents.c.source, documents.c.url, documents.c.published).select_from(
+                incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id).join(
+                    documents, documents.c.doc == claims.c.doc)).where(incident_claims.c.incident_id == incident_id)
+                .order_by(claims.c.id))
+            items = [{"claim_id": c.id, "claim": json.loads(c.json), "document": {
+                "doc": c.doc, "publisher": c.publisher, "source": c.source, "url": c.url, "published": c.published}}
+                for c in cl]
+        return {**dict(row._mapping), "claims": items}
+
+    @app.get("/api/stats")
+    def api_stats() -> dict[str, int]:
+        return lg.stats()
+
+    @app.get("/api/incidents")
+    def api_incidents(
+        admin1: Annotated[str | None, Query(max_length=64)] = None,
+        perpetrator: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z_]+$")] = None,
+        grade: Grade | None = None,
+        since: Annotated[str | None, Query(pattern=DATE)] = None,
+        until: Annotated[str | None, Query(pattern=DATE)] = None,
+        q: Annotated[str | None, Query(max_length=200, description="Words in a claim's text")] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    ) -> dict[str, Any]:
+        total, rows = incident_rows(admin1, perpetrator, grade, since, until, q, limit, offset)
+        return {"total": total, "limit": limit, "offset": offset, "items": rows}
+
+    @app.get("/api/incidents/{incident_id}")
+    def api_incident(incident_id: Annotated[str, Path(pattern=INCIDENT_ID)]) -> dict[str, Any]:
+        return incident_detail(incident_id)
+
+    @app.get("/api/tallies")
+    def api_tallies(by: Annotated[str, Query(pattern=r"^[a-z0-9_,]{1,80}$")] = "month") -> list[dict[str, Any]]:
+        keys = [k for k in by.split(",") if k]
+        if not keys or any(k not in TALLY_KEYS for k in keys):
+            raise HTTPException(422, f"tally keys are {', '.join(TALLY_KEYS)}")
+        return tally(lg, keys)
+
+    @app.get("/api/documents/{doc}")
+    def api_document(doc: Annotated[str, Path(pattern=DOC_ID)]) -> dict[str, Any]:
+        with lg.engine.connect() as conn:
+            row = conn.execute(select(*[c for c in documents.c if c.name != "raw"]).where(documents.c.doc == doc)
+                               ).first()
+            if row is None:
+                raise HTTPException(404, f"no document {doc}")
+            ids = [r.id for r in conn.execute(select(claims.c.id).where(claims.c.doc == doc).order_by(claims.c.id))]
+        return {**dict(row._mapping), "claim_ids": ids}
+
+    # ------------------------------------------------------------------ pages
+    def page(title: str, body: str) -> HTMLResponse:
+        return HTMLResponse(f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>"
+                            f"{html.escape(title)}</title><style>{CSS}</style></head><body>"
+                            f"<p><a href='/'>harmledger</a></p>{body}</body></html>")
+
+    @app.get("/", response_class=HTMLResponse)
+    def home() -> HTMLResponse:
+        st = lg.stats()
+        _total, rows = incident_rows(None, None, None, None, None, None, 500, 0)
+        allrows = list(lg.incidents(order="date"))
+        items = "".join(
+            f"<tr><td><a href='/incidents/{html.escape(r['id'])}'>{html.escape(r['date_start'] or '?')}</a></td>"
+            f"<td>{html.escape(r['place_name'] or '')}</td><td>{_rng(r['killed_min'], r['killed_max'])}</td>"
+            f"<td>{html.escape(r['perpetrators'] or '')}</td><td>{html.escape(r['grade'])}</td></tr>" for r in rows)
+        the_map = svg_map(allrows).replace('href="#', 'href="/incidents/')
+        return page("harmledger", f"<h1>harmledger</h1><p class='meta'>{st['documents']} documents, {st['claims']} "
+                                  f"claims, {st['incidents']} incidents, {st['tallies']} tallies</p>{the_map}"
+                                  f"<table><tr><th>date</th><th>place</th><th>killed</th><th>perpetrators</th>"
+                                  f"<th>grade</th></tr>{items}</table>")
+
+    @app.get("/incidents/{incident_id}", response_class=HTMLResponse)
+    def incident_page(incident_id: Annotated[str, Path(pattern=INCIDENT_ID)]) -> HTMLResponse:
+        d = incident_detail(incident_id)
+        e = html.escape
+        rows = "".join(
+            f"<tr><td>{_highlight(c['claim'].get('quote') or c['claim']['text'], c['claim'])}</td><td class='meta'>"
+            f"<a href='/documents/{e(c['document']['doc'])}'>{e(c['document']['publisher'] or c['document']['source'])}"
+            f"</a><br>published {e(c['document']['published'] or '?')}</td></tr>" for c in d["claims"])
+        return page(incident_id, f"<h1>{e(d['place_name'] or 'place unknown')} · {e(d['date_start'] or '?')}</h1>"
+                                 f"<p>killed <b>{_rng(d['killed_min'], d['killed_max'])}</b>, injured "
+                                 f"{_rng(d['injured_min'], d['injured_max'])} · grade <b>{e(d['grade'])}</b> · "
+                                 f"precision {d['where_prec'] or '—'} · perpetrators {e(d['perpetrators'] or '—')}"
+                                 f" · means {e(d['means'] or '—')}</p><table><tr><th>report</th><th>source</th></tr>"
+                                 f"{rows}</table>")
+
+    @app.get("/documents/{doc}", response_class=HTMLResponse)
+    def document_page(doc: Annotated[str, Path(pattern=DOC_ID)]) -> HTMLResponse:
+        d = api_document(doc)
+        e = html.escape
+        return page(doc[:12], f"<h1>{e(d['title'] or d['source'])}</h1><p class='meta'>sha256 {e(d['doc'])} · "
+                              f"{e(d['publisher'] or '')} · published {e(d['published'] or '?')} · ingested "
+                              f"{e(d['ingested_at'])}</p><pre style='white-space:pre-wrap'>{e(d['text'])}</pre>")
+
+    return app
