@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 import ahocorasick
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from ..model import Place
 from ..textnorm import normalize
@@ -154,7 +154,6 @@ class Gazetteer:
         # a key made only of generic name parts ("khan al", "tal al") names nothing by itself
         generic = {w for w in stop if " " not in w} | {a.strip() for a in ARTICLES} | {"al", "el"}
         self._noise = stop
-        self._home_keys: list[str] | None = None
         keys: dict[str, list[int]] = {}
         for row in rows:
             e = Entry(row["id"], row["name"], row["type"], row["country"], row.get("admin1"), row.get("admin2"),
@@ -274,12 +273,13 @@ class Gazetteer:
             return None
         sk = skeleton(k)
         cands = self.skeletons.get(sk)
-        if not cands or len(sk) < 3 or (len(sk) < 4 and " " not in k):
+        if not cands or len(sk) < 3:
             return None
         core = strip_articles(k)
         scored = [(fuzz.ratio(core.replace(" ", ""), ck.replace(" ", "")), ck, i) for ck, i in cands]
         best = max(s[0] for s in scored)
-        if best < 75:
+        # short skeletons ("rtn": Haritan, Hraytan, Haryatan) need closer spellings
+        if best < (75 if len(sk) >= 4 or " " in k else 80):
             return None
         idxs = sorted({i for sc, _ck, i in scored if sc == best})
         return k, idxs, round(best / 100, 3)
@@ -413,9 +413,10 @@ class Gazetteer:
         if k.isascii():
             idxs = list(dict.fromkeys(idxs + list(self.deep.get(deep_key(k), ()))))
         if not idxs:
+            # a consonant skeleton confirmed by similarity; nothing looser: a name that matches no place
+            # closely is unknown (null), not a guess (a free rapidfuzz search over all names was wrong
+            # 72 % of the time on GED 2017-2019 names)
             found = self._fuzzy_one(core)
-            if found is None:
-                found = self._fuzzy_any(k)
             if found is None:
                 return []
             idxs, quality = found[1], found[2]
@@ -437,18 +438,6 @@ class Gazetteer:
                 if e.admin1:
                     out.add(e.admin1)
         return out
-
-    def _fuzzy_any(self, k: str) -> tuple[str, list[int], float] | None:
-        """Last resort for a bare name: the closest key of the conflict's own places (rapidfuzz, >= 85)."""
-        if len(k) < 5:
-            return None
-        if self._home_keys is None:
-            self._home_keys = [kk for kk, idxs in self.keys.items()
-                               if any(self.entries[i].country in self.home for i in idxs)]
-        hit = process.extractOne(k, self._home_keys, scorer=fuzz.ratio, score_cutoff=85)
-        if hit is None:
-            return None
-        return hit[0], list(self.keys[hit[0]]), hit[1] / 100
 
     def geocode(self, name: str, context: str | None = None) -> Place | None:
         """The best place for a name, or None."""
