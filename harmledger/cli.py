@@ -392,13 +392,19 @@ def report_cmd(db: str | None, out_dir: str, title: str) -> None:
 @DB_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
-def serve_cmd(db: str | None, host: str, port: int) -> None:
-    """Serve a read-only JSON API (/api, OpenAPI at /openapi.json) and pages over the ledger."""
+@click.option("--allow-edits", is_flag=True, help="Expose the editing endpoints (merge, split, grade, note, undo).")
+@click.option("--token", envvar="HARMLEDGER_TOKEN", default=None,
+              help="Bearer token editors must send (required with --allow-edits; or HARMLEDGER_TOKEN).")
+def serve_cmd(db: str | None, host: str, port: int, allow_edits: bool, token: str | None) -> None:
+    """Serve a JSON API (/api, OpenAPI at /openapi.json) and pages over the ledger; read-only by default."""
     import uvicorn
 
     from .present.app import create_app
 
-    uvicorn.run(create_app(ledger=_open(db)), host=host, port=port, log_level="warning")
+    if allow_edits and not token:
+        raise click.UsageError("--allow-edits needs --token (or HARMLEDGER_TOKEN)")
+    uvicorn.run(create_app(ledger=_open(db), allow_edits=allow_edits, token=token), host=host, port=port,
+                log_level="warning")
 
 
 @main.group("incident")

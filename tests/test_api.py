@@ -95,3 +95,24 @@ def test_openapi_fuzzing_never_gives_a_server_error(ledger):
         check()
         n += 1
     assert n >= 5
+
+
+def test_read_only_by_default_and_edits_need_the_token(ledger):
+    ro = TestClient(create_app(ledger=ledger))
+    inc = ro.get("/api/incidents", params={"q": "Saraqib"}).json()["items"][0]["id"]
+    assert ro.post(f"/api/incidents/{inc}/note", json={"actor": "a", "note": "x"}).status_code in (404, 405)
+    rw = TestClient(create_app(ledger=ledger, allow_edits=True, token="s3cret"))
+    body = {"actor": "analyst", "note": "seen on video"}
+    assert rw.post(f"/api/incidents/{inc}/note", json=body).status_code == 401
+    assert rw.post(f"/api/incidents/{inc}/note", json=body,
+                   headers={"Authorization": "Bearer wrong"}).status_code == 401
+    r = rw.post(f"/api/incidents/{inc}/note", json=body, headers={"Authorization": "Bearer s3cret"})
+    assert r.status_code == 200
+    assert rw.get(f"/api/incidents/{inc}").json()["notes"] == "seen on video"
+    bad = rw.post(f"/api/incidents/{inc}/set-grade", json={"actor": "a", "grade": "great"},
+                  headers={"Authorization": "Bearer s3cret"})
+    assert bad.status_code == 422
+    u = rw.post(f"/api/events/{r.json()['event']}/undo", params={"actor": "analyst"},
+                headers={"Authorization": "Bearer s3cret"})
+    assert u.status_code == 200 and rw.get(f"/api/incidents/{inc}").json()["notes"] is None
+    assert ledger.verify().ok

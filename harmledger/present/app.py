@@ -9,12 +9,14 @@ claim and its evidence), ``/api/tallies?by=…``, ``/api/documents/{doc}``. Para
 
 from __future__ import annotations
 
+import hmac
 import html
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, HTTPException, Path, Query
+from fastapi import FastAPI, Header, HTTPException, Path, Query
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from ..store import Ledger
@@ -28,10 +30,26 @@ DATE = r"^\d{4}-\d{2}-\d{2}$"
 Grade = Literal["single_source", "corroborated", "contested", "confirmed", "discounted"]
 
 
-def create_app(db: str | None = None, ledger: Ledger | None = None) -> FastAPI:
+class Edit(BaseModel):
+    """An analyst edit sent to the editing endpoints."""
+
+    actor: str = Field(min_length=1, max_length=100)
+    other: str | None = Field(default=None, pattern=INCIDENT_ID)
+    claim_ids: list[int] | None = Field(default=None, max_length=1000)
+    grade: Grade | None = None
+    note: str | None = Field(default=None, max_length=5000)
+
+
+def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edits: bool = False,
+               token: str | None = None) -> FastAPI:
+    """The app. Editing endpoints exist only with ``allow_edits`` and a ``token`` (sent as
+    ``Authorization: Bearer <token>``); every edit is an audit event, as on the command line."""
+    if allow_edits and not token:
+        raise ValueError("editing needs a token")
     lg = ledger or Ledger(db, create=False)
     app = FastAPI(title="harmledger", version="0.1.0",
-                  description="A read-only ledger of civilian-harm claims, incidents and their evidence.")
+                  description="A ledger of civilian-harm claims, incidents and their evidence "
+                              f"({'editable with a token' if allow_edits else 'read-only'}).")
 
     def incident_rows(admin1: str | None, perpetrator: str | None, grade: str | None, since: str | None,
                       until: str | None, q: str | None, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
@@ -110,6 +128,33 @@ def create_app(db: str | None = None, ledger: Ledger | None = None) -> FastAPI:
                 raise HTTPException(404, f"no document {doc}")
             ids = [r.id for r in conn.execute(select(claims.c.id).where(claims.c.doc == doc).order_by(claims.c.id))]
         return {**dict(row._mapping), "claim_ids": ids}
+
+    if allow_edits:
+        def check(authorization: str | None) -> None:
+            given = (authorization or "").removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(given.encode(), (token or "").encode()):
+                raise HTTPException(401, "a valid bearer token is needed to edit")
+
+        @app.post("/api/incidents/{incident_id}/{kind}")
+        def api_edit(incident_id: Annotated[str, Path(pattern=INCIDENT_ID)],
+                     kind: Literal["merge", "split", "set-grade", "note"], edit: Edit,
+                     authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+            check(authorization)
+            try:
+                seq = lg.edit(kind, incident_id, other=edit.other, claim_ids=edit.claim_ids, grade=edit.grade,
+                              note=edit.note, actor=edit.actor)
+            except (KeyError, ValueError) as e:
+                raise HTTPException(422, str(e).strip("'\"")) from None
+            return {"event": seq}
+
+        @app.post("/api/events/{seq}/undo")
+        def api_undo(seq: Annotated[int, Path(ge=1)], actor: Annotated[str, Query(min_length=1, max_length=100)],
+                     authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+            check(authorization)
+            try:
+                return {"event": lg.undo(seq, actor=actor)}
+            except KeyError as e:
+                raise HTTPException(404, str(e).strip("'\"")) from None
 
     # ------------------------------------------------------------------ pages
     def page(title: str, body: str) -> HTMLResponse:
