@@ -94,4 +94,6 @@ def run_demo(limit: int | None = None, out_dir: str = "harmledger-demo") -> dict
                    f"{(r['perpetrators'] or 'unattributed'):<30} {r['grade']} ({r['n_sources']})")
     click.echo(f"ledger {out / 'ledger.db'} verified: {'intact' if v.ok else 'PROBLEMS'}; wrote "
                + ", ".join(str(out / f) for f in ["claims.jsonl", *files]))
+    click.echo(f"open {out / 'report' / 'index.html'} offline, or serve the ledger: "
+               f"harmledger serve --db {out / 'ledger.db'}")
     return {"documents": len(docs), "claims": stats["claims"], "incidents": res["incidents"], "seconds": dt}
