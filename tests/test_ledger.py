@@ -185,7 +185,7 @@ def test_verify_covers_metadata_text_claim_uids_and_incidents(ledger):
         ("UPDATE claims SET published = '2016-01-01' WHERE doc = :d", "column published"),
         ("UPDATE claims SET claim_uid = :forged WHERE doc = :d", "column claim_uid"),
         ("UPDATE incidents SET killed_max = 400, grade = 'confirmed' WHERE place_name = 'Saraqib'",
-         "incidents table does not match"),
+         "incidents table changed"),
     ]
     for sql, expect in checks:
         with ledger.engine.begin() as c:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import hmac
 import html
 import json
+import re
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Header, HTTPException, Path, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ..store import Ledger
 from ..store.schema import claims, documents, incident_claims, incidents
@@ -47,6 +48,7 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
     if allow_edits and not token:
         raise ValueError("editing needs a token")
     lg = ledger or Ledger(db, create=False)
+    fts = lg.has_fts()
     app = FastAPI(title="harmledger", version="0.1.0",
                   description="A ledger of civilian-harm claims, incidents and their evidence "
                               f"({'editable with a token' if allow_edits else 'read-only'}).")
@@ -65,9 +67,16 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
         if until:
             cond.append(incidents.c.date_start <= until)
         if q:
-            sub = select(incident_claims.c.incident_id).select_from(
-                incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id)).where(
-                claims.c.quote.ilike(f"%{q}%"))
+            words = [w for w in re.findall(r"\w+", q)][:20]
+            if fts and words:  # SQLite FTS5: every word, as a phrase, in the claim's text
+                match = " ".join('"' + w.replace('"', "") + '"' for w in words)
+                hits = select(text("rowid")).select_from(text("claims_fts")).where(text("claims_fts MATCH :m"))
+                sub = select(incident_claims.c.incident_id).where(
+                    incident_claims.c.claim_id.in_(hits.params(m=match)))
+            else:
+                sub = select(incident_claims.c.incident_id).select_from(
+                    incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id)).where(
+                    *[claims.c.quote.ilike(f"%{w}%") for w in (words or [q])])
             cond.append(incidents.c.id.in_(sub))
         with lg.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(incidents).where(*cond)).scalar() or 0

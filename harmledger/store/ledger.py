@@ -21,12 +21,14 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, text
 from sqlalchemy.engine import Engine
 
+from .. import __version__
 from ..model import Claim, Document
 from ..resolve import GRADES, ClaimRef, IncidentSummary, cluster, day_of, summarise
 from ..textnorm import normfold
 from .schema import TALLIES_VIEW, claims, documents, events, incident_claims, incidents, metadata
 
 GENESIS = "0" * 64
+DIGEST_V = 2  # the incidents digest's format
 
 
 def canonical(obj: Any) -> str:
@@ -148,8 +150,35 @@ class Ledger:
             with self.engine.begin() as conn:
                 if self.engine.dialect.name == "sqlite":
                     conn.execute(text(TALLIES_VIEW))
+                    self._fts(conn)
                 else:
                     conn.execute(text(TALLIES_VIEW.replace("CREATE VIEW IF NOT EXISTS", "CREATE OR REPLACE VIEW")))
+
+    @staticmethod
+    def _fts(conn: Connection) -> None:
+        """SQLite FTS5 index of the claims' words (``claims_fts``), kept in step by triggers."""
+        exists = conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'claims_fts'")).first()
+        if exists:
+            return
+        try:
+            conn.execute(text("CREATE VIRTUAL TABLE claims_fts USING fts5(quote, content='claims', "
+                              "content_rowid='id')"))
+        except Exception:  # noqa: BLE001 - an SQLite built without FTS5: search falls back to LIKE
+            return
+        conn.execute(text("CREATE TRIGGER claims_fts_ai AFTER INSERT ON claims BEGIN INSERT INTO claims_fts"
+                          "(rowid, quote) VALUES (new.id, new.quote); END"))
+        conn.execute(text("CREATE TRIGGER claims_fts_ad AFTER DELETE ON claims BEGIN INSERT INTO claims_fts"
+                          "(claims_fts, rowid, quote) VALUES ('delete', old.id, old.quote); END"))
+        conn.execute(text("CREATE TRIGGER claims_fts_au AFTER UPDATE ON claims BEGIN INSERT INTO claims_fts"
+                          "(claims_fts, rowid, quote) VALUES ('delete', old.id, old.quote); INSERT INTO claims_fts"
+                          "(rowid, quote) VALUES (new.id, new.quote); END"))
+        conn.execute(text("INSERT INTO claims_fts(claims_fts) VALUES ('rebuild')"))
+
+    def has_fts(self) -> bool:
+        if self.engine.dialect.name != "sqlite":
+            return False
+        with self.engine.connect() as conn:
+            return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'claims_fts'")).first() is not None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -349,8 +378,9 @@ class Ledger:
                 conn.execute(insert(incidents), inc_rows)
                 conn.execute(insert(incident_claims), link_rows)
             result = {"incidents": len(inc_rows), "claims": n_claims, "window_days": window_days}
-            self.append_event(conn, "resolved", None, {**result, "digest": incidents_digest(inc_rows, link_rows)},
-                              actor=actor)
+            self.append_event(conn, "resolved", None, {
+                **result, "digest": incidents_digest(inc_rows, link_rows), "digest_v": DIGEST_V,
+                "version": __version__}, actor=actor)
         return result
 
     def _claim_details(self, conn: Connection) -> dict[int, Any]:
@@ -581,21 +611,24 @@ class Ledger:
                                                                  "or replaced claims)"))
             for d in sorted(set(per_doc) - set(extracted)):
                 rep.problems.append(Problem(f"document {d}", "claims with no 'extracted' event"))
-            # the incidents table must be what the claims and the analyst edits resolve to
+            # the incidents table must be what the last 'resolved' event vouched for (its digest covers every
+            # incident's figures, grade, notes and claims); a ledger resolved by this version is also
+            # recomputed from its claims and edits
             if resolved is not None and not rep.problems:
-                want, links, _n = self.compute_incidents(conn, int(resolved.get("window_days", 1)))
                 have_rows = [dict(r._mapping) for r in conn.execute(select(incidents))]
                 have_links = [dict(r._mapping) for r in conn.execute(select(incident_claims))]
-                if incidents_digest(have_rows, have_links) != incidents_digest(want, links):
-                    wmap = {r["id"]: r for r in want}
-                    bad = [r["id"] for r in have_rows if r["id"] not in wmap or
-                           any(r[k] != wmap[r["id"]][k] for k in INCIDENT_CHECKED)]
-                    missing = sorted(set(wmap) - {r["id"] for r in have_rows})
-                    rep.problems.append(Problem("incidents", f"the incidents table does not match its claims and "
-                                                             f"edits: {len(bad)} altered, {len(missing)} missing "
-                                                             f"(e.g. {(bad + missing)[:3]}) or links changed"))
-                elif resolved.get("digest") and resolved["digest"] != incidents_digest(want, links):
-                    rep.problems.append(Problem("incidents", "incidents differ from the last 'resolved' event"))
+                have = incidents_digest(have_rows, have_links)
+                if resolved.get("digest_v") == DIGEST_V and have != resolved.get("digest"):
+                    rep.problems.append(Problem("incidents", "the incidents table changed after the last 'resolved' "
+                                                             "event (figures, grades, notes or claims)"))
+                elif resolved.get("version") == __version__:
+                    want, links, _n = self.compute_incidents(conn, int(resolved.get("window_days", 1)))
+                    if incidents_digest(want, links) != have:
+                        wmap = {r["id"]: r for r in want}
+                        bad = [r["id"] for r in have_rows if r["id"] not in wmap or
+                               any(r[k] != wmap[r["id"]][k] for k in INCIDENT_CHECKED)]
+                        rep.problems.append(Problem("incidents", f"the incidents table does not match its claims "
+                                                                 f"and edits ({len(bad)} altered, e.g. {bad[:3]})"))
         return rep
 
 
