@@ -55,6 +55,15 @@ def test_incidents_filters_paging_and_detail(client):
     assert client.get("/api/stats").json()["incidents"] == body["total"]
 
 
+def test_tallies_page_and_word_search(client):
+    t = client.get("/tallies", params={"by": "month,admin1"})
+    assert t.status_code == 200 and "<svg" in t.text and "incidents" in t.text
+    assert client.get("/tallies", params={"by": "colour"}).status_code == 422
+    both = client.get("/api/incidents", params={"q": "warplanes Saraqib"}).json()["items"]
+    assert len(both) == 1 and both[0]["place_name"] == "Saraqib"
+    assert client.get("/api/incidents", params={"q": "\" OR * NEAR("}).status_code == 200
+
+
 def test_bad_ids_and_filters_are_4xx(client):
     for url, params in [("/api/incidents/not-an-id", {}), ("/api/incidents/I000000000000", {}),
                         ("/api/documents/xyz", {}), ("/api/documents/" + "0" * 64, {}),
@@ -112,6 +121,7 @@ def test_read_only_by_default_and_edits_need_the_token(ledger):
     bad = rw.post(f"/api/incidents/{inc}/set-grade", json={"actor": "a", "grade": "great"},
                   headers={"Authorization": "Bearer s3cret"})
     assert bad.status_code == 422
+    assert "Audit history" in rw.get(f"/incidents/{inc}").text and "seen on video" in rw.get(f"/incidents/{inc}").text
     u = rw.post(f"/api/events/{r.json()['event']}/undo", params={"actor": "analyst"},
                 headers={"Authorization": "Bearer s3cret"})
     assert u.status_code == 200 and rw.get(f"/api/incidents/{inc}").json()["notes"] is None

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select, text
 
 from ..store import Ledger
-from ..store.schema import claims, documents, incident_claims, incidents
+from ..store.schema import claims, documents, events, incident_claims, incidents
 from .export import TALLY_KEYS, tally
 from .report import CSS, _highlight, _rng, svg_map
 
@@ -169,7 +169,7 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
     def page(title: str, body: str) -> HTMLResponse:
         return HTMLResponse(f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>"
                             f"{html.escape(title)}</title><style>{CSS}</style></head><body>"
-                            f"<p><a href='/'>harmledger</a></p>{body}</body></html>")
+                            f"<p><a href='/'>harmledger</a> · <a href='/tallies'>tallies</a></p>{body}</body></html>")
 
     @app.get("/", response_class=HTMLResponse)
     def home() -> HTMLResponse:
@@ -194,12 +194,43 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             f"<tr><td>{_highlight(c['claim'].get('quote') or c['claim']['text'], c['claim'])}</td><td class='meta'>"
             f"<a href='/documents/{e(c['document']['doc'])}'>{e(c['document']['publisher'] or c['document']['source'])}"
             f"</a><br>published {e(c['document']['published'] or '?')}</td></tr>" for c in d["claims"])
+        with lg.engine.connect() as conn:
+            evs = conn.execute(select(events.c.seq, events.c.at, events.c.kind, events.c.actor, events.c.payload)
+                               .where(events.c.subject == incident_id).order_by(events.c.seq)).all()
+        history = "".join(f"<li>event {ev.seq} · {e(ev.at)} · {e(ev.kind)} by {e(ev.actor or '?')}"
+                          f"{': ' + e(json.loads(ev.payload).get('text') or json.loads(ev.payload).get('grade') or '')}"
+                          f"</li>" for ev in evs)
+        history = f"<h2>Audit history</h2><ul>{history}</ul>" if history else ""
         return page(incident_id, f"<h1>{e(d['place_name'] or 'place unknown')} · {e(d['date_start'] or '?')}</h1>"
                                  f"<p>killed <b>{_rng(d['killed_min'], d['killed_max'])}</b>, injured "
                                  f"{_rng(d['injured_min'], d['injured_max'])} · grade <b>{e(d['grade'])}</b> · "
                                  f"precision {d['where_prec'] or '—'} · perpetrators {e(d['perpetrators'] or '—')}"
                                  f" · means {e(d['means'] or '—')}</p><table><tr><th>report</th><th>source</th></tr>"
-                                 f"{rows}</table>")
+                                 f"{rows}</table>{history}")
+
+    @app.get("/tallies", response_class=HTMLResponse)
+    def tallies_page(by: Annotated[str, Query(pattern=r"^[a-z0-9_,]{1,80}$")] = "month,perpetrator") -> HTMLResponse:
+        import tempfile
+
+        from .export import tally_chart
+
+        keys = [k for k in by.split(",") if k]
+        if not keys or any(k not in TALLY_KEYS for k in keys):
+            raise HTTPException(422, f"tally keys are {', '.join(TALLY_KEYS)}")
+        rows = tally(lg, keys)
+        chart = ""
+        if rows:
+            with tempfile.TemporaryDirectory() as tmp:
+                tally_chart(rows, keys, f"{tmp}/t.svg")
+                svg = open(f"{tmp}/t.svg", encoding="utf-8").read()
+            chart = svg[svg.find("<svg"):]
+        e = html.escape
+        table = "".join("<tr>" + "".join(f"<td>{e(str(r[k]))}</td>" for k in keys) +
+                        f"<td>{r['incidents']}</td><td>{r['killed_min']}–{r['killed_max']}</td></tr>" for r in rows)
+        head = "".join(f"<th>{e(k)}</th>" for k in keys)
+        return page("tallies", f"<h1>Tallies by {e(', '.join(keys))}</h1><div class='chart'>{chart}</div>"
+                               f"<table><tr>{head}<th>incidents</th><th>killed (lowest–highest reported, summed)</th>"
+                               f"</tr>{table}</table>")
 
     @app.get("/documents/{doc}", response_class=HTMLResponse)
     def document_page(doc: Annotated[str, Path(pattern=DOC_ID)]) -> HTMLResponse:
