@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
@@ -281,6 +281,14 @@ def stats_cmd(db: str | None, fmt: str) -> None:
         click.echo(", ".join(f"{k} {v}" for k, v in st.items()))
 
 
+def _csv_out(fields: list[str], rows: Iterable[dict[str, object]]) -> None:
+    import csv
+
+    w = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore")
+    w.writeheader()
+    w.writerows(rows)
+
+
 INCIDENT_COLUMNS = ["id", "date_start", "date_end", "place_name", "admin1", "where_prec", "killed_min",
                     "killed_max", "injured_min", "injured_max", "perpetrators", "means", "targets", "grade",
                     "n_claims", "n_sources"]
@@ -306,14 +314,7 @@ def incidents_cmd(db: str | None, admin1: str | None, perpetrator: str | None, g
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
     elif fmt == "csv":
-        import csv
-
-        w = csv.DictWriter(sys.stdout, fieldnames=INCIDENT_COLUMNS + ["country", "lat", "lon", "n_documents",
-                                                                      "first_report", "last_report"],
-                           extrasaction="ignore")
-        w.writeheader()
-        for r in rows:
-            w.writerow(r)
+        _csv_out(INCIDENT_COLUMNS + ["country", "lat", "lon", "n_documents", "first_report", "last_report"], rows)
     else:
         from rich.console import Console
         from rich.table import Table
@@ -363,11 +364,7 @@ def tally_cmd(db: str | None, by: str, chart: str | None, fmt: str) -> None:
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
     elif fmt == "csv":
-        import csv
-
-        w = csv.DictWriter(sys.stdout, fieldnames=keys + ["incidents", "killed_min", "killed_max"])
-        w.writeheader()
-        w.writerows(rows)
+        _csv_out(keys + ["incidents", "killed_min", "killed_max"], rows)
     else:
         for r in rows:
             click.echo("  ".join(f"{r[k]}" for k in keys) + f"  incidents {r['incidents']}  killed "

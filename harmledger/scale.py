@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +147,3 @@ def run(paths: list[str], shard_dir: str, *, workers: int = 2, scheduler: str | 
             cluster.close()
     return [r for r in results if r is not None]
 
-
-def result_dict(r: ShardResult) -> dict[str, Any]:
-    return asdict(r)

@@ -3,33 +3,20 @@ escaping, and schemathesis fuzzing of the published OpenAPI spec."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
+from helpers import dev_docs, make_doc, resolved_ledger
 
-from harmledger import Document
-from harmledger.extract import get_extractor
 from harmledger.present.app import create_app
-from harmledger.store import Ledger
-
-
-def _doc(text: str, published: str, publisher: str) -> Document:
-    raw = text.encode("utf-8")
-    return Document(doc=hashlib.sha256(raw).hexdigest(), source=publisher, text=text, format="txt",
-                    published=published, publisher=publisher, size=len(raw), raw=raw)
 
 
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory, dev_units):
-    lg = Ledger(str(tmp_path_factory.mktemp("api") / "l.db"))
-    docs = [_doc(dev_units[u]["text"], dev_units[u]["published"] or "2016-06-01", "SOHR")
-            for u in sorted(dev_units)[:80]]
-    docs.append(_doc("Russian warplanes kill 12 civilians in Saraqib <script>alert(1)</script>", "2016-02-15", "X"))
-    lg.ingest(docs, get_extractor().extract_document)
-    lg.resolve()
-    return lg
+    docs = dev_docs(dev_units, 80)
+    docs.append(make_doc("Russian warplanes kill 12 civilians in Saraqib <script>alert(1)</script>", "2016-02-15",
+                         "X"))
+    return resolved_ledger(tmp_path_factory.mktemp("api") / "l.db", docs)
 
 
 @pytest.fixture(scope="module")

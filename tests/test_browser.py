@@ -4,7 +4,6 @@ script planted in a report runs on any page. Screenshots go to the test's temp d
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import socket
@@ -12,10 +11,7 @@ import threading
 import time
 
 import pytest
-
-from harmledger import Document
-from harmledger.extract import get_extractor
-from harmledger.store import Ledger
+from helpers import dev_docs, make_doc, resolved_ledger
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed "
@@ -25,24 +21,16 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 PAYLOAD = "<script>window.__pwned=1;alert('x')</script><img src=x onerror=\"window.__pwned=2\">"
 
 
-def _doc(text: str, published: str, publisher: str) -> Document:
-    raw = text.encode("utf-8")
-    return Document(doc=hashlib.sha256(raw).hexdigest(), source=publisher, text=text, format="txt",
-                    published=published, publisher=publisher, size=len(raw), raw=raw)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, dev_units):
     import uvicorn
 
     from harmledger.present.app import create_app
 
-    lg = Ledger(str(tmp_path_factory.mktemp("web") / "l.db"))
-    docs = [_doc(dev_units[u]["text"], dev_units[u]["published"] or "2016-06-01", "SOHR")
-            for u in sorted(dev_units)[:80]]
-    docs.append(_doc(f"Russian warplanes kill 12 civilians in Saraqib {PAYLOAD}", "2016-02-15", f"Evil {PAYLOAD}"))
-    lg.ingest(docs, get_extractor().extract_document)
-    lg.resolve()
+    docs = dev_docs(dev_units, 80)
+    docs.append(make_doc(f"Russian warplanes kill 12 civilians in Saraqib {PAYLOAD}", "2016-02-15",
+                         f"Evil {PAYLOAD}"))
+    lg = resolved_ledger(tmp_path_factory.mktemp("web") / "l.db", docs)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

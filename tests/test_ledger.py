@@ -3,12 +3,12 @@ PostgreSQL server: idempotent ingest, resolution into incidents, grades, analyst
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import uuid
 
 import pytest
+from helpers import make_doc
 from sqlalchemy import text
 
 from harmledger import Document
@@ -42,20 +42,14 @@ def ledger(request, tmp_path):
     admin.dispose()
 
 
-def doc(text_: str, published: str, publisher: str) -> Document:
-    raw = text_.encode("utf-8")
-    return Document(doc=hashlib.sha256(raw).hexdigest(), source=f"{publisher}/{published}", text=text_,
-                    format="txt", published=published, publisher=publisher, size=len(raw), raw=raw)
-
-
 # the same strike in three reports by two publishers, one more strike elsewhere, one tally
 REPORTS = [
-    doc("Russian warplanes kill 12 civilians in an airstrike on a market in Saraqib.", "2016-02-15", "SOHR"),
-    doc("At least 15 civilians were killed when Russian jets struck the market in Saraqib yesterday.",
+    make_doc("Russian warplanes kill 12 civilians in an airstrike on a market in Saraqib.", "2016-02-15", "SOHR"),
+    make_doc("At least 15 civilians were killed when Russian jets struck the market in Saraqib yesterday.",
         "2016-02-16", "SNHR"),
-    doc("Regime warplanes kill 14 people in Saraqib market.", "2016-02-15", "Local Coordination Committees"),
-    doc("5 killed by barrel bombs on Daraya.", "2016-02-15", "SOHR"),
-    doc("1,815 civilians killed by Russian airstrikes since September.", "2016-02-16", "SNHR"),
+    make_doc("Regime warplanes kill 14 people in Saraqib market.", "2016-02-15", "Local Coordination Committees"),
+    make_doc("5 killed by barrel bombs on Daraya.", "2016-02-15", "SOHR"),
+    make_doc("1,815 civilians killed by Russian airstrikes since September.", "2016-02-16", "SNHR"),
 ]
 
 
@@ -206,8 +200,8 @@ def test_verify_covers_metadata_text_claim_uids_and_incidents(ledger):
 
 
 def test_one_unstorable_document_does_not_stop_the_batch(ledger):
-    bad = doc("12 civilians killed in Douma \x00 by shelling.", "2016-02-15", "SOHR")
-    huge = doc("3,000,000,000 people displaced from Aleppo by shelling.", "2016-02-15", "SOHR")
+    bad = make_doc("12 civilians killed in Douma \x00 by shelling.", "2016-02-15", "SOHR")
+    huge = make_doc("3,000,000,000 people displaced from Aleppo by shelling.", "2016-02-15", "SOHR")
     st = ledger.ingest([REPORTS[0], bad, huge, REPORTS[3]], get_extractor().extract_document, batch=10)
     stored = ledger.stats()["documents"]
     assert stored + st.errors == 4 and REPORTS[3].doc in {r[0] for r in ledger.engine.connect().execute(
@@ -218,17 +212,17 @@ def test_one_unstorable_document_does_not_stop_the_batch(ledger):
 
 
 def test_window_is_kept_and_bridging_reports_do_not_merge_rivals(ledger):
-    reports = [doc("Russian warplanes kill 12 civilians in Saraqib.", "2016-02-10", "SOHR"),
-               doc("Russian warplanes kill 14 civilians in Saraqib.", "2016-02-13", "SNHR")]
+    reports = [make_doc("Russian warplanes kill 12 civilians in Saraqib.", "2016-02-10", "SOHR"),
+               make_doc("Russian warplanes kill 14 civilians in Saraqib.", "2016-02-13", "SNHR")]
     ledger.ingest(reports, get_extractor().extract_document)
     ledger.resolve(window_days=3)
     assert len(list(ledger.incidents())) == 1
     (inc,) = list(ledger.incidents())
     ledger.edit("note", inc["id"], note="two reports, three days apart")
     assert len(list(ledger.incidents())) == 1  # the analyst's edit re-resolves with the same window
-    rivals = [doc("A Russian airstrike killed 5 civilians in Binnish.", "2016-03-01", "A"),
-              doc("Rebel shelling killed 3 civilians in Binnish.", "2016-03-01", "B"),
-              doc("Eight civilians were killed in Binnish.", "2016-03-01", "C")]
+    rivals = [make_doc("A Russian airstrike killed 5 civilians in Binnish.", "2016-03-01", "A"),
+              make_doc("Rebel shelling killed 3 civilians in Binnish.", "2016-03-01", "B"),
+              make_doc("Eight civilians were killed in Binnish.", "2016-03-01", "C")]
     ledger.ingest(rivals, get_extractor().extract_document)
     ledger.resolve()
     binnish = [r for r in ledger.incidents() if r["place_name"] == "Binnish"]

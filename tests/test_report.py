@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import subprocess
 import sys
 
-from harmledger import Document
-from harmledger.extract import get_extractor
+from helpers import dev_docs, make_doc, resolved_ledger
+
 from harmledger.present.report import write_report
-from harmledger.store import Ledger
 
 PAYLOADS = ["<script>alert('x')</script>", "<img src=x onerror=alert(1)>", "\"><svg onload=alert(2)>"]
 
 
-def doc(text: str, published: str, publisher: str, url: str | None = None) -> Document:
-    raw = text.encode("utf-8")
-    return Document(doc=hashlib.sha256(raw).hexdigest(), source=f"{publisher}/{published}", text=text, format="txt",
-                    published=published, publisher=publisher, size=len(raw), raw=raw, url=url)
-
-
 def test_report_is_self_contained_and_escapes_scraped_text(tmp_path, dev_units):
-    docs = [doc(dev_units[u]["text"], dev_units[u]["published"] or "2016-06-01", "SOHR")
-            for u in sorted(dev_units)[:60]]
-    docs.append(doc(f"Russian warplanes kill 12 civilians in Saraqib {PAYLOADS[0]} {PAYLOADS[1]}", "2016-02-15",
+    docs = dev_docs(dev_units, 60)
+    docs.append(make_doc(f"Russian warplanes kill 12 civilians in Saraqib {PAYLOADS[0]} {PAYLOADS[1]}", "2016-02-15",
                     f"Evil {PAYLOADS[2]}", url="javascript:alert(3)"))
-    lg = Ledger(str(tmp_path / "l.db"))
-    lg.ingest(docs, get_extractor().extract_document)
-    lg.resolve()
+    lg = resolved_ledger(tmp_path / "l.db", docs)
     path = write_report(lg, tmp_path / "rep")
     page = path.read_text("utf-8")
     assert "<script" not in page.lower() and "<img" not in page.lower()
@@ -44,10 +33,7 @@ def test_report_is_self_contained_and_escapes_scraped_text(tmp_path, dev_units):
 
 
 def test_report_command(tmp_path, dev_units):
-    lg = Ledger(str(tmp_path / "l.db"))
-    lg.ingest([doc(dev_units[u]["text"], "2016-06-01", "SOHR") for u in sorted(dev_units)[:20]],
-              get_extractor().extract_document)
-    lg.resolve()
+    resolved_ledger(tmp_path / "l.db", dev_docs(dev_units, 20))
     r = subprocess.run([sys.executable, "-m", "harmledger.cli", "report", "--db", str(tmp_path / "l.db"), "--out",
                         str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and (tmp_path / "out" / "index.html").exists()

@@ -38,7 +38,6 @@ class Lexicon:
     means_implies: dict[str, str]
     means_suppress: dict[str, set[str]]
     aggregate_patterns: list[Any]
-    victim_prefixes: list[str]
     agent_prefixes: list[str]
     automaton: Any = field(repr=False)
 
@@ -187,8 +186,6 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
                    means_implies=means.get("implies", {}),
                    means_suppress={k: set(v) for k, v in means.get("suppress", {}).items()},
                    aggregate_patterns=[re.compile(p) for p in dates.get("aggregate_patterns", [])],
-                   victim_prefixes=sorted((normfold(p) for p in actors.get("victim_prefixes", [])), key=len,
-                                          reverse=True),
                    agent_prefixes=sorted((normfold(p) for p in actors.get("agent_prefixes", [])), key=len,
                                          reverse=True),
                    automaton=auto)

@@ -71,7 +71,6 @@ class NumberReader:
             rf"|(?P<vague>\b(?:{alt(self.vague)})\b)"
             rf"|(?P<art>\b(?:a|an|one)\b)(?=[ ]+(?P<sg>[a-z-]+(?:[ ][a-z]+)?)))",
         )
-        self.re_mod_only = re.compile(rf"\b(?:{mods})$")
 
     def _word_value(self, s: str) -> int | None:
         total, cur = 0, 0

@@ -427,13 +427,14 @@ class Gazetteer:
     def context_governorates(self, text: str) -> set[str]:
         """Governorates named in a context text ("in Idlib", "rural Deir Ezzor", "northern Aleppo countryside")."""
         out: set[str] = set()
-        for m in self.find(text):
+        found = self.find(text)
+        for m in found:
             for i in m.entries:
                 e = self.entries[i]
                 if e.type in ("governorate", "district") and e.admin1:
                     out.add(e.admin1)
         if not out:
-            for m in self.find(text):
+            for m in found:
                 e = self.entries[self.rank(m.entries)[0].entry]
                 if e.admin1:
                     out.add(e.admin1)

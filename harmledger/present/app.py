@@ -22,7 +22,7 @@ from sqlalchemy import func, select, text
 
 from ..store import Ledger
 from ..store.schema import claims, documents, events, incident_claims, incidents
-from .export import TALLY_KEYS, tally
+from .export import tally, tally_svg
 from .report import CSS, _highlight, _rng, svg_map
 
 INCIDENT_ID = r"^I[0-9a-f]{12}$"
@@ -99,6 +99,13 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                 for c in cl]
         return {**dict(row._mapping), "claims": items}
 
+    def tally_by(by: str) -> tuple[list[str], list[dict[str, Any]]]:
+        keys = [k for k in by.split(",") if k]
+        try:
+            return keys, tally(lg, keys)
+        except ValueError as e:
+            raise HTTPException(422, str(e)) from None
+
     @app.get("/api/stats")
     def api_stats() -> dict[str, int]:
         return lg.stats()
@@ -123,10 +130,7 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
 
     @app.get("/api/tallies")
     def api_tallies(by: Annotated[str, Query(pattern=r"^[a-z0-9_,]{1,80}$")] = "month") -> list[dict[str, Any]]:
-        keys = [k for k in by.split(",") if k]
-        if not keys or any(k not in TALLY_KEYS for k in keys):
-            raise HTTPException(422, f"tally keys are {', '.join(TALLY_KEYS)}")
-        return tally(lg, keys)
+        return tally_by(by)[1]
 
     @app.get("/api/documents/{doc}")
     def api_document(doc: Annotated[str, Path(pattern=DOC_ID)]) -> dict[str, Any]:
@@ -210,20 +214,8 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
 
     @app.get("/tallies", response_class=HTMLResponse)
     def tallies_page(by: Annotated[str, Query(pattern=r"^[a-z0-9_,]{1,80}$")] = "month,perpetrator") -> HTMLResponse:
-        import tempfile
-
-        from .export import tally_chart
-
-        keys = [k for k in by.split(",") if k]
-        if not keys or any(k not in TALLY_KEYS for k in keys):
-            raise HTTPException(422, f"tally keys are {', '.join(TALLY_KEYS)}")
-        rows = tally(lg, keys)
-        chart = ""
-        if rows:
-            with tempfile.TemporaryDirectory() as tmp:
-                tally_chart(rows, keys, f"{tmp}/t.svg")
-                svg = open(f"{tmp}/t.svg", encoding="utf-8").read()
-            chart = svg[svg.find("<svg"):]
+        keys, rows = tally_by(by)
+        chart = tally_svg(rows, keys) if rows else ""
         e = html.escape
         table = "".join("<tr>" + "".join(f"<td>{e(str(r[k]))}</td>" for k in keys) +
                         f"<td>{r['incidents']}</td><td>{r['killed_min']}–{r['killed_max']}</td></tr>" for r in rows)

@@ -138,9 +138,8 @@ TALLY_KEYS = ("month", "year", "perpetrator", "admin1", "means", "grade", "count
 
 def tally(lg: Ledger, by: list[str]) -> list[dict[str, Any]]:
     """Incidents and killed (lowest reported figure, summed) grouped by month/year/perpetrator/admin1/..."""
-    for k in by:
-        if k not in TALLY_KEYS:
-            raise ValueError(f"cannot tally by {k!r}; use {', '.join(TALLY_KEYS)}")
+    if not by or any(k not in TALLY_KEYS for k in by):
+        raise ValueError(f"tally keys are {', '.join(TALLY_KEYS)}")
     acc: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
     for r in lg.incidents(order="date"):
         parts: list[list[str]] = []
@@ -166,7 +165,17 @@ def tally(lg: Ledger, by: list[str]) -> list[dict[str, Any]]:
             for k, v in sorted(acc.items())]
 
 
-def tally_chart(rows: list[dict[str, Any]], by: list[str], out: str | Path) -> None:
+def tally_svg(rows: list[dict[str, Any]], by: list[str]) -> str:
+    """The same chart as inline SVG markup (for HTML pages)."""
+    import io
+
+    buf = io.BytesIO()
+    tally_chart(rows, by, buf, fmt="svg")
+    svg = buf.getvalue().decode("utf-8")
+    return svg[svg.find("<svg"):]
+
+
+def tally_chart(rows: list[dict[str, Any]], by: list[str], out: str | Path | Any, fmt: str | None = None) -> None:
     """A bar chart of killed (lowest reported, summed) by the first key, stacked by the second if any."""
     import matplotlib
 
@@ -194,5 +203,5 @@ def tally_chart(rows: list[dict[str, Any]], by: list[str], out: str | Path) -> N
     ax.set_title(f"harmledger: killed by {' and '.join(by)}")
     ax.tick_params(axis="x", labelrotation=70, labelsize=7)
     fig.tight_layout()
-    fig.savefig(out)
+    fig.savefig(out, format=fmt)
     plt.close(fig)

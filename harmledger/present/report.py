@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from ..store import Ledger
 from ..store.schema import claims, documents, incident_claims
-from .export import tally, tally_chart
+from .export import tally, tally_svg
 
 COLOURS = {"russia": "#d62728", "syrian_government": "#8c564b", "us_coalition": "#1f77b4", "turkey": "#9467bd",
            "islamic_state": "#111111", "opposition": "#2ca02c", "sdf": "#e7ba52", "israel": "#17becf",
@@ -151,10 +151,7 @@ def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — r
     chart = ""
     rows = tally(lg, ["month", "perpetrator"])
     if rows:
-        tally_chart(rows, ["month", "perpetrator"], out / "tally.svg")
-        svg = (out / "tally.svg").read_text("utf-8")
-        chart = svg[svg.find("<svg"):]
-        (out / "tally.svg").unlink()
+        chart = tally_svg(rows, ["month", "perpetrator"])
     e = html.escape
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{e(title)}</title>"
              f"<meta name='viewport' content='width=device-width, initial-scale=1'><style>{CSS}</style></head><body>",

@@ -226,20 +226,19 @@ class Ledger:
 
     def ingest(self, docs: Iterable[Document], extract: Callable[[Document], list[Claim]], *,
                batch: int = 50, on_document: Callable[[Document, int], None] | None = None) -> IngestStats:
-        """Store documents and their claims; documents already stored (same bytes) are skipped."""
-        def extracted() -> Iterator[tuple[Document, list[dict[str, Any]]]]:
-            for d in docs:
-                if self.has_document(d.doc):
-                    yield d, []  # counted as a duplicate below, never extracted again
-                    continue
-                yield d, [c.to_dict() for c in extract(d)]
-
-        return self.ingest_extracted(extracted(), batch=batch, on_document=on_document)
+        """Store documents and their claims; documents already stored (same bytes) are skipped, never
+        extracted again."""
+        return self._ingest(((d, None) for d in docs), extract, batch, on_document)
 
     def ingest_extracted(self, items: Iterable[tuple[Document, list[dict[str, Any]]]], *, batch: int = 50,
                          on_document: Callable[[Document, int], None] | None = None) -> IngestStats:
         """Store documents with claims already extracted (as ``Claim.to_dict()``), e.g. from Parquet shards
         written by Dask workers; documents already stored are skipped."""
+        return self._ingest(items, None, batch, on_document)
+
+    def _ingest(self, items: Iterable[tuple[Document, list[dict[str, Any]] | None]],
+                extract: Callable[[Document], list[Claim]] | None, batch: int,
+                on_document: Callable[[Document, int], None] | None) -> IngestStats:
         stats = IngestStats()
         pending: list[tuple[Document, list[dict[str, Any]]]] = []
         seen: set[str] = set()
@@ -248,6 +247,8 @@ class Ledger:
                 stats.duplicates += 1
                 continue
             seen.add(d.doc)
+            if cs is None:
+                cs = [c.to_dict() for c in extract(d)] if extract else []
             pending.append((d, cs))
             if on_document:
                 on_document(d, len(cs))

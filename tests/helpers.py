@@ -1,0 +1,31 @@
+"""Small builders shared by the tests: documents from real text, and a resolved ledger of them."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from harmledger import Document
+from harmledger.extract import get_extractor
+from harmledger.store import Ledger
+
+
+def make_doc(text: str, published: str, publisher: str, url: str | None = None) -> Document:
+    """A document as a reader would make it from a .txt file with this text."""
+    raw = text.encode("utf-8")
+    return Document(doc=hashlib.sha256(raw).hexdigest(), source=f"{publisher}/{published}", text=text,
+                    format="txt", published=published, publisher=publisher, size=len(raw), raw=raw, url=url)
+
+
+def dev_docs(dev_units: dict[str, dict], n: int) -> list[Document]:
+    """The first ``n`` dev-set units as SOHR reports."""
+    return [make_doc(dev_units[u]["text"], dev_units[u]["published"] or "2016-06-01", "SOHR")
+            for u in sorted(dev_units)[:n]]
+
+
+def resolved_ledger(path: Path, docs: list[Document]) -> Ledger:
+    """A SQLite ledger at ``path`` holding ``docs``, their claims and incidents."""
+    lg = Ledger(str(path))
+    lg.ingest(docs, get_extractor().extract_document)
+    lg.resolve()
+    return lg
