@@ -23,7 +23,7 @@ from sqlalchemy import func, select, text
 from ..store import Ledger
 from ..store.schema import claims, documents, events, incident_claims, incidents
 from .export import tally, tally_svg
-from .report import CSS, _highlight, _rng, svg_map
+from .report import CSS, casualty_range, highlight, svg_map
 
 INCIDENT_ID = r"^I[0-9a-f]{12}$"
 DOC_ID = r"^[0-9a-f]{64}$"
@@ -182,7 +182,7 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
         allrows = list(lg.incidents(order="date"))
         items = "".join(
             f"<tr><td><a href='/incidents/{html.escape(r['id'])}'>{html.escape(r['date_start'] or '?')}</a></td>"
-            f"<td>{html.escape(r['place_name'] or '')}</td><td>{_rng(r['killed_min'], r['killed_max'])}</td>"
+            f"<td>{html.escape(r['place_name'] or '')}</td><td>{casualty_range(r['killed_min'], r['killed_max'])}</td>"
             f"<td>{html.escape(r['perpetrators'] or '')}</td><td>{html.escape(r['grade'])}</td></tr>" for r in rows)
         the_map = svg_map(allrows).replace('href="#', 'href="/incidents/')
         return page("harmledger", f"<h1>harmledger</h1><p class='meta'>{st['documents']} documents, {st['claims']} "
@@ -195,7 +195,7 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
         d = incident_detail(incident_id)
         e = html.escape
         rows = "".join(
-            f"<tr><td>{_highlight(c['claim'].get('quote') or c['claim']['text'], c['claim'])}</td><td class='meta'>"
+            f"<tr><td>{highlight(c['claim'].get('quote') or c['claim']['text'], c['claim'])}</td><td class='meta'>"
             f"<a href='/documents/{e(c['document']['doc'])}'>{e(c['document']['publisher'] or c['document']['source'])}"
             f"</a><br>published {e(c['document']['published'] or '?')}</td></tr>" for c in d["claims"])
         with lg.engine.connect() as conn:
@@ -206,8 +206,9 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                           f"</li>" for ev in evs)
         history = f"<h2>Audit history</h2><ul>{history}</ul>" if history else ""
         return page(incident_id, f"<h1>{e(d['place_name'] or 'place unknown')} · {e(d['date_start'] or '?')}</h1>"
-                                 f"<p>killed <b>{_rng(d['killed_min'], d['killed_max'])}</b>, injured "
-                                 f"{_rng(d['injured_min'], d['injured_max'])} · grade <b>{e(d['grade'])}</b> · "
+                                 f"<p>killed <b>{casualty_range(d['killed_min'], d['killed_max'])}</b>, injured "
+                                 f"{casualty_range(d['injured_min'], d['injured_max'])} · "
+                                 f"grade <b>{e(d['grade'])}</b> · "
                                  f"precision {d['where_prec'] or '—'} · perpetrators {e(d['perpetrators'] or '—')}"
                                  f" · means {e(d['means'] or '—')}</p><table><tr><th>report</th><th>source</th></tr>"
                                  f"{rows}</table>{history}")

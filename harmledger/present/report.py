@@ -78,21 +78,21 @@ def svg_map(incs: list[dict[str, Any]]) -> str:
         rad = 2.5 + 1.6 * math.sqrt(k)
         col = COLOURS.get((r["perpetrators"] or "").split(",")[0], "#999999")
         label = html.escape(f"{r['date_start'] or '?'} {r['place_name'] or ''}: killed "
-                            f"{_rng(r['killed_min'], r['killed_max'])} ({r['perpetrators'] or 'unattributed'}; "
-                            f"{r['grade']})")
+                            f"{casualty_range(r['killed_min'], r['killed_max'])} "
+                            f"({r['perpetrators'] or 'unattributed'}; {r['grade']})")
         out.append(f'<a href="#{html.escape(r["id"])}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{rad:.1f}" fill="{col}" '
                    f'fill-opacity="0.55" stroke="{col}"><title>{label}</title></circle></a>')
     out.append("</svg>")
     return "".join(out)
 
 
-def _rng(a: int | None, b: int | None) -> str:
+def casualty_range(a: int | None, b: int | None) -> str:
     if a is None:
         return "—"
     return str(a) if a == b or b is None else f"{a}–{b}"
 
 
-def _highlight(quote: str, claim: dict[str, Any]) -> str:
+def highlight(quote: str, claim: dict[str, Any]) -> str:
     """The claim's words with its evidence (counts, actors, means, targets, place, date) marked."""
     marks: list[tuple[int, int]] = []
     base = (claim.get("quote_span") or [0])[0]
@@ -176,8 +176,8 @@ def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — r
                      f"{' – ' + e(r['date_end']) if r['date_end'] and r['date_end'] != r['date_start'] else ''}</b> · "
                      f"{e(r['place_name'] or 'place unknown')}{' (' + e(r['admin1']) + ')' if r['admin1'] else ''}"
                      f"{' · precision ' + str(r['where_prec']) if r['where_prec'] else ''} · killed "
-                     f"<b>{_rng(r['killed_min'], r['killed_max'])}</b>, injured "
-                     f"{_rng(r['injured_min'], r['injured_max'])}"
+                     f"<b>{casualty_range(r['killed_min'], r['killed_max'])}</b>, injured "
+                     f"{casualty_range(r['injured_min'], r['injured_max'])}"
                      f" · <span class='grade'>{e(r['grade'])}</span> ({r['n_sources']} source(s))"
                      f"<div class='meta'>perpetrators: {e(r['perpetrators'] or 'not stated')} · means: "
                      f"{e(r['means'] or 'not stated')} · targets: {e(r['targets'] or '—')} · id {e(r['id'])}</div>")
@@ -189,7 +189,7 @@ def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — r
             src = e(c.publisher or c.source or "")
             if c.url and str(c.url).startswith(("http://", "https://")):
                 src = f"<a href='{e(c.url)}'>{src}</a>"
-            parts.append(f"<tr><td>{_highlight(cj.get('quote') or cj['text'], cj)}</td><td class='meta'>{src}<br>"
+            parts.append(f"<tr><td>{highlight(cj.get('quote') or cj['text'], cj)}</td><td class='meta'>{src}<br>"
                          f"published {e(c.published or '?')}<br>sha256 {e(c.doc[:16])}…</td></tr>")
         parts.append("</table></div>")
     parts.append(f"<h2>Tallies ({len(tallies)})</h2><table><tr><th>report</th><th>killed</th><th>period</th>"
@@ -198,7 +198,7 @@ def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — r
         cj = json.loads(t.json)
         k = cj.get("killed") or {}
         d = cj.get("date") or {}
-        parts.append(f"<tr><td>{_highlight(cj.get('quote') or cj['text'], cj)}</td><td>{e(str(k.get('min', '—')))}"
+        parts.append(f"<tr><td>{highlight(cj.get('quote') or cj['text'], cj)}</td><td>{e(str(k.get('min', '—')))}"
                      f"{'+' if k.get('plus') else ''}</td><td>{e(d.get('start') or '')} {e(d.get('end') or '')}</td>"
                      f"<td class='meta'>{e(t.publisher or t.source or '')} {e(t.published or '')}</td></tr>")
     parts.append("</table><p class='meta'>Made with harmledger. Evidence is quoted from the stored originals; "
