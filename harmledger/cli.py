@@ -180,6 +180,73 @@ def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progres
         sys.exit(1)
 
 
+@main.command("reactions")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--all-paragraphs", is_flag=True,
+              help="Score every blank-line-separated paragraph of each document as a comment.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+@click.option("--summary", is_flag=True, help="One summary per article instead of one line per comment.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+def reactions_cmd(paths: tuple[str, ...], all_paragraphs: bool, fmt: str, summary: bool,
+                  progress: bool | None) -> None:
+    """Read the comment threads of pages: language, stance toward the harm, incitement, abuse.
+
+    One comment per line (JSONL): doc, span, text, author, language, stance (affirms | denies | justifies
+    | deflects | other), incitement, abuse, toxicity, evidence, confidence. Threads are found in HTML
+    (WordPress, Disqus, generic markup), in text after a comments heading, and in JSONL `comments`.
+    With --summary: per article, counts by stance and language, frequent denial phrases, incitement list.
+    """
+    from .react import Reactor, summarize
+
+    reactor = Reactor()
+    stats: Counter[str] = Counter()
+    rows: list[tuple[Document, list]] = []
+    with _progress(progress) as bar:
+        task = bar.add_task("reading comments", total=None)
+        for item in read(list(paths)):
+            if isinstance(item, ReadError):
+                stats["errors"] += 1
+                click.echo(str(item), err=True)
+                continue
+            stats["documents"] += 1
+            rs = reactor.react_document(item, all_paragraphs=all_paragraphs)
+            bar.advance(task)
+            if summary or fmt == "table":
+                rows.append((item, rs))
+            else:
+                for r in rs:
+                    sys.stdout.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+    if summary:
+        for doc, rs in rows:
+            s = {"doc": doc.doc, "source": doc.source, "title": doc.title, **summarize(rs)}
+            if fmt == "jsonl":
+                sys.stdout.write(json.dumps(s, ensure_ascii=False) + "\n")
+                continue
+            click.echo(f"{doc.source}  ({s['comments']} comments)")
+            click.echo("  stance:   " + "  ".join(f"{k} {v}" for k, v in s["stance"].items()))
+            click.echo("  language: " + "  ".join(f"{k} {v}" for k, v in s["language"].items()))
+            click.echo(f"  abuse {s['abuse']}  mean toxicity {s['mean_toxicity']}")
+            if s["denial_phrases"]:
+                click.echo("  denial phrases: " + ", ".join(f"{p!r} ×{n}" for p, n in s["denial_phrases"]))
+            for i in s["incitement"]:
+                click.echo(f"  incitement: {i['text'][:100]!r}  [{', '.join(i['evidence'])}]")
+    elif fmt == "table":
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("doc", "comment", "author", "lang", "stance", "inc", "abuse", "tox", "evidence", "text")
+        for doc, rs in rows:
+            for r in rs:
+                table.add_row(doc.doc[:8], r.comment or "", (r.author or "")[:16], r.language, r.stance,
+                              "yes" if r.incitement else "", "yes" if r.abuse else "", f"{r.toxicity:.2f}",
+                              "; ".join(r.evidence)[:40], r.text.replace("\n", " ")[:70])
+        Console(width=200).print(table)
+    sys.stdout.flush()
+    if stats["documents"] == 0:
+        click.echo(f"harmledger: no input could be read ({stats['errors']} error(s))", err=True)
+        sys.exit(1)
+
+
 def _open(db: str | None):  # noqa: ANN202 - a Ledger
     """An existing ledger, or a clear error (never a new empty ledger for a mistyped path)."""
     from .store import Ledger
@@ -248,7 +315,7 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
     _report_dropped(dropped)
     res = ledger.resolve(window_days=window_days)
     click.echo(f"ingested {st.documents} new documents ({st.duplicates} already in the ledger, {errors} unreadable), "
-               f"{st.claims} claims; {res['incidents']} incidents")
+               f"{st.claims} claims, {st.reactions} comment reactions; {res['incidents']} incidents")
     if st.documents == 0 and st.duplicates == 0:
         sys.exit(1)
 
@@ -262,7 +329,8 @@ def verify_cmd(db: str | None) -> None:
     for p in rep.problems:
         click.echo(f"TAMPERED {p}", err=True)
     status = "intact" if rep.ok else f"{len(rep.problems)} problem(s)"
-    click.echo(f"verified {rep.documents} documents, {rep.claims} claims, {rep.events} events: {status}")
+    click.echo(f"verified {rep.documents} documents, {rep.claims} claims, {rep.reactions} reactions, {rep.events} "
+               f"events: {status}")
     click.echo(f"head: event {rep.head[0]} {rep.head[1]} (keep a copy elsewhere: a hash chain cannot show "
                "that its newest events were cut off)")
     sys.exit(0 if rep.ok else 1)
@@ -573,6 +641,23 @@ def eval_geo_cmd(ged_path: str | None, re3d_path: str | None, misses_path: str |
         return
     for k, v in result.items():
         click.echo(f"{k}: " + ", ".join(f"{a}={b}" for a, b in v.items()))  # type: ignore[union-attr]
+
+
+@eval_cmd.command("reactions")
+@click.option("--shared", "shared_dir", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Folder with the eval-only comment sources (default: ../shared/data/reactions when present).")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False), default=None,
+              help="Write every comment with a disagreement to this JSON file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def eval_reactions_cmd(shared_dir: str | None, errors_path: str | None, fmt: str) -> None:
+    """Measure the react stage on the hand-labelled comment dev set (stance, incitement, abuse, language)."""
+    from .evaluation.reactions_eval import evaluate, format_report, shared_reactions_dir
+
+    errors: list[dict[str, object]] | None = [] if errors_path else None
+    res = evaluate(shared_reactions_dir(shared_dir), errors=errors)
+    if errors_path:
+        Path(errors_path).write_text(json.dumps(errors, ensure_ascii=False, indent=1), "utf-8")
+    click.echo(json.dumps(res, indent=1) if fmt == "json" else format_report(res))
 
 
 @main.command("geocode")

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from .model import Document
+from .segment import threads
 
 #: Larger files are refused (the whole file would be held in memory).
 MAX_BYTES = 50 * 1024 * 1024
@@ -98,8 +99,10 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 
 def html_document(data: bytes, source: str, *, published: str | None = None, url: str | None = None,
-                  doc_id: str | None = None, fmt: str = "html") -> Document:
-    """Main text and metadata of an HTML page with trafilatura. Raises ValueError when none is found."""
+                  doc_id: str | None = None, fmt: str = "html",
+                  comments: list[threads.RawComment] | None = None) -> Document:
+    """Main text and metadata of an HTML page with trafilatura, then its comment thread (given, or found by
+    :mod:`harmledger.segment.threads`). Raises ValueError when there is no main text."""
     import trafilatura
 
     html_text, enc = decode_text(data)
@@ -110,23 +113,57 @@ def html_document(data: bytes, source: str, *, published: str | None = None, url
     if not text or not text.strip():
         raise ValueError("no readable main text in this HTML page")
     title = res.get("title") or None
-    return Document(doc=doc_id or sha256(data), source=source, text=text, format=fmt, title=title,
-                    published=_iso_date(res.get("date")) or published, author=res.get("author") or None,
-                    url=url or res.get("url") or None, publisher=res.get("sitename") or None,
-                    size=len(data), encoding=enc, raw=data)
+    d = Document(doc=doc_id or sha256(data), source=source, text=text, format=fmt, title=title,
+                 published=_iso_date(res.get("date")) or published, author=res.get("author") or None,
+                 url=url or res.get("url") or None, publisher=res.get("sitename") or None,
+                 size=len(data), encoding=enc, raw=data)
+    if comments is None and _COMMENT_HINT.search(html_text):
+        comments = threads.html_thread(html_text) or threads.trafilatura_thread(html_text)
+    if comments:
+        d.text, d.comments_start, d.comments = threads.join_thread(threads.trim_article(text, comments), comments)
+    return d
+
+
+_COMMENT_HINT = re.compile(r"comment|disqus|reply", re.I)
+
+
+def _comments_field(value: object) -> list[threads.RawComment]:
+    """A JSONL ``comments`` list (``[{text, author, time, parent, id}]``); ValueError names the problem."""
+    if not isinstance(value, list):
+        raise ValueError("field 'comments' must be a list of objects with 'text'")
+    out = []
+    for i, c in enumerate(value):
+        if isinstance(c, str):
+            c = {"text": c}
+        if not isinstance(c, dict) or not isinstance(c.get("text"), str):
+            raise ValueError(f"comments[{i}] must be an object with a string 'text'")
+        bad = [k for k in ("author", "time", "parent", "id")
+               if c.get(k) is not None and not isinstance(c[k], str | int)]
+        if bad:
+            raise ValueError(f"comments[{i}].{bad[0]} must be a string")
+        out.append(threads.RawComment(text=c["text"], author=_opt_str(c.get("author")), time=_opt_str(c.get("time")),
+                                      parent=_opt_str(c.get("parent")), id=_opt_str(c.get("id"))))
+    return out
+
+
+def _opt_str(v: object) -> str | None:
+    return None if v is None or v == "" else str(v)
 
 
 def text_document(data: bytes, source: str, *, published: str | None = None, fmt: str = "txt") -> Document:
     text, enc = decode_text(data)
     if not text.strip():
         raise ValueError("empty file (no text)")
-    return Document(doc=sha256(data), source=source, text=text, format=fmt, published=published,
-                    size=len(data), encoding=enc, raw=data)
+    d = Document(doc=sha256(data), source=source, text=text, format=fmt, published=published,
+                 size=len(data), encoding=enc, raw=data)
+    d.comments_start, d.comments = threads.text_thread(text)
+    return d
 
 
 def jsonl_documents(data: bytes, source: str, *, published: str | None = None
                     ) -> Iterator[Document | ReadError]:
-    """One document per JSONL line: ``text`` or ``html``; optional url, title, published, source."""
+    """One document per JSONL line: ``text`` or ``html``; optional url, title, published, source, author,
+    publisher and ``comments`` (``[{text, author, time, parent, id}]``, appended after the article)."""
     lineno = 0
     for raw_line in data.split(b"\n"):
         lineno += 1
@@ -154,14 +191,18 @@ def jsonl_documents(data: bytes, source: str, *, published: str | None = None
         url = obj.get("url") or None
         doc_id = sha256(line)
         try:
+            given = _comments_field(obj["comments"]) if obj.get("comments") is not None else None
             if isinstance(obj.get("text"), str) and obj["text"].strip():
-                yield Document(doc=doc_id, source=src, text=obj["text"], format="jsonl",
-                               title=obj.get("title") or None, published=pub, url=url,
-                               author=obj.get("author") or None, publisher=obj.get("publisher") or None,
-                               size=len(line), encoding="utf-8", raw=line)
+                d = Document(doc=doc_id, source=src, text=obj["text"], format="jsonl",
+                             title=obj.get("title") or None, published=pub, url=url,
+                             author=obj.get("author") or None, publisher=obj.get("publisher") or None,
+                             size=len(line), encoding="utf-8", raw=line)
+                if given:
+                    d.text, d.comments_start, d.comments = threads.join_thread(d.text, given)
+                yield d
             elif isinstance(obj.get("html"), str) and obj["html"].strip():
                 d = html_document(obj["html"].encode("utf-8"), src, published=pub, url=url, doc_id=doc_id,
-                                  fmt="jsonl")
+                                  fmt="jsonl", comments=given)
                 d.title = obj.get("title") or d.title
                 d.raw, d.size = line, len(line)
                 yield d

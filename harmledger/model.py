@@ -24,6 +24,25 @@ COUNT_FIELDS = ("killed", "injured", "children_killed", "women_killed", "displac
 
 
 @dataclass(slots=True)
+class Comment:
+    """One comment of the thread under an article, as found by ``segment.threads``.
+
+    ``span`` is the comment's text inside ``Document.text``; ``parent`` is the ``id`` of the comment it
+    replies to, when the page says so.
+    """
+
+    id: str
+    span: tuple[int, int]
+    author: str | None = None
+    time: str | None = None
+    parent: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "span": list(self.span), "author": self.author, "time": self.time,
+                "parent": self.parent}
+
+
+@dataclass(slots=True)
 class Document:
     """One document as read: ``doc`` is the SHA-256 hex of its raw bytes (a JSONL line: its bytes)."""
 
@@ -40,6 +59,9 @@ class Document:
     size: int = 0  # raw byte length
     encoding: str | None = None
     raw: bytes | None = field(default=None, repr=False)  # kept for the ledger's evidentiary copy
+    # the comment thread: ``text[comments_start:]`` is the thread, each comment's text at its span
+    comments: list[Comment] = field(default_factory=list)
+    comments_start: int | None = None
 
 
 @dataclass(slots=True)
@@ -204,3 +226,17 @@ class Reaction:
     toxicity: float
     evidence: list[str]
     confidence: float
+    comment: str | None = None  # Comment.id
+    time: str | None = None
+    parent: str | None = None
+    evidence_spans: list[tuple[int, int]] = field(default_factory=list)  # of each evidence, in Document.text
+    evidence_kinds: list[str] = field(default_factory=list)  # what each evidence shows: a stance, abuse, incitement
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of ``harmledger reactions`` (README)."""
+        return {"doc": self.doc, "span": list(self.span), "text": self.text, "author": self.author,
+                "language": self.language, "stance": self.stance, "incitement": self.incitement,
+                "abuse": self.abuse, "toxicity": round(self.toxicity, 3), "evidence": list(self.evidence),
+                "confidence": round(self.confidence, 3), "comment": self.comment, "time": self.time,
+                "parent": self.parent, "evidence_spans": [list(s) for s in self.evidence_spans],
+                "evidence_kinds": list(self.evidence_kinds)}

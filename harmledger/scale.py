@@ -23,7 +23,7 @@ from typing import Any
 
 from . import __version__
 from .ingest import ReadError, iter_files, read
-from .model import Document
+from .model import Comment, Document
 
 DOC_FIELDS = ("doc", "source", "text", "format", "title", "published", "author", "url", "publisher",
               "captured_at", "size", "encoding")
@@ -79,7 +79,7 @@ def extract_partition(path: str, out_dir: str, published: str | None = None,
         return ShardResult(path, str(target), info.get("documents", 0), info.get("claims", 0),
                            info.get("errors", []), skipped=True, offtopic=info.get("offtopic", 0))
     ex = get_extractor()
-    rows: dict[str, list[Any]] = {k: [] for k in (*DOC_FIELDS, "raw", "claims")}
+    rows: dict[str, list[Any]] = {k: [] for k in (*DOC_FIELDS, "raw", "claims", "thread")}
     errors: list[str] = []
     dropped: dict[str, int] = {}
     n_claims = 0
@@ -93,10 +93,12 @@ def extract_partition(path: str, out_dir: str, published: str | None = None,
             rows[k].append(getattr(item, k))
         rows["raw"].append(item.raw if item.raw is not None else item.text.encode("utf-8"))
         rows["claims"].append(json.dumps(claims, ensure_ascii=False))
+        thread = {"start": item.comments_start, "comments": [c.to_dict() for c in item.comments]}
+        rows["thread"].append(json.dumps(thread) if item.comments else None)
     info = {"input": path, "documents": len(rows["doc"]), "claims": n_claims, "errors": errors,
             "offtopic": dropped.get("offtopic", 0), "version": __version__}
     schema = pa.schema([(k, pa.int64() if k == "size" else pa.string()) for k in DOC_FIELDS] +
-                       [("raw", pa.binary()), ("claims", pa.string())],
+                       [("raw", pa.binary()), ("claims", pa.string()), ("thread", pa.string())],
                        metadata={"harmledger": json.dumps(info)})
     table = pa.Table.from_pydict(rows, schema=schema)
     tmp = target.with_suffix(f".tmp-{os.getpid()}")
@@ -113,6 +115,11 @@ def read_shard(path: str) -> Iterator[tuple[Document, list[dict[str, Any]]]]:
     for r in t:
         d = Document(**{k: r[k] for k in DOC_FIELDS})
         d.raw = r["raw"]
+        if r.get("thread"):  # the comment thread (shards written before it existed have none)
+            th = json.loads(r["thread"])
+            d.comments_start = th["start"]
+            d.comments = [Comment(id=c["id"], span=(c["span"][0], c["span"][1]), author=c["author"], time=c["time"],
+                                  parent=c["parent"]) for c in th["comments"]]
         yield d, json.loads(r["claims"])
 
 

@@ -106,6 +106,8 @@ class Extractor:
 
     # ------------------------------------------------------------------ documents
     def extract_document(self, doc: Document, *, from_comment: bool = False) -> list[Claim]:
+        """Claims of a document; those read from its comment thread (or all, with ``from_comment``) are
+        marked ``from_comment``."""
         units = segment(doc.text)
         # pass 1: lexicon hits per unit; places only where a claim is possible (the costly part)
         prepared: list[tuple[str, list[Hit] | None]] = []
@@ -139,8 +141,9 @@ class Extractor:
                     len(doc.text[line_start:u.start]) - len(doc.text[line_start:u.start].lstrip())):
                 line_date = (line_start, lead)
             claims += got
+        thread = doc.comments_start
         for c in claims:
-            c.from_comment = from_comment
+            c.from_comment = from_comment or (thread is not None and c.span[0] >= thread)
         return claims
 
     # ------------------------------------------------------------------ one unit

@@ -20,10 +20,11 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select, text
 
+from ..react import summarize
 from ..store import Ledger
 from ..store.schema import claims, documents, events, incident_claims, incidents
 from .export import tally, tally_svg
-from .report import CSS, casualty_range, highlight, svg_map
+from .report import CSS, casualty_range, highlight, reactions_html, svg_map
 
 INCIDENT_ID = r"^I[0-9a-f]{12}$"
 DOC_ID = r"^[0-9a-f]{64}$"
@@ -82,7 +83,11 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             total = conn.execute(select(func.count()).select_from(incidents).where(*cond)).scalar() or 0
             rows = conn.execute(select(incidents).where(*cond).order_by(incidents.c.date_start, incidents.c.id)
                                 .limit(limit).offset(offset))
-            return int(total), [dict(r._mapping) for r in rows]
+            out = [dict(r._mapping) for r in rows]
+        contested = lg.contested_counts()
+        for r in out:
+            r["contested_by"] = contested.get(r["id"], 0)
+        return int(total), out
 
     def incident_detail(incident_id: str) -> dict[str, Any]:
         with lg.engine.connect() as conn:
@@ -97,7 +102,9 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             items = [{"claim_id": c.id, "claim": json.loads(c.json), "document": {
                 "doc": c.doc, "publisher": c.publisher, "source": c.source, "url": c.url, "published": c.published}}
                 for c in cl]
-        return {**dict(row._mapping), "claims": items}
+        reacts = lg.incident_reactions(incident_id)
+        return {**dict(row._mapping), "claims": items, "contested_by": reacts["summary"]["contested_by"],
+                "reactions": reacts}
 
     def tally_by(by: str) -> tuple[list[str], list[dict[str, Any]]]:
         keys = [k for k in by.split(",") if k]
@@ -140,7 +147,7 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             if row is None:
                 raise HTTPException(404, f"no document {doc}")
             ids = [r.id for r in conn.execute(select(claims.c.id).where(claims.c.doc == doc).order_by(claims.c.id))]
-        return {**dict(row._mapping), "claim_ids": ids}
+        return {**dict(row._mapping), "claim_ids": ids, "reactions": lg.reactions(doc)}
 
     if allow_edits:
         def check(authorization: str | None) -> None:
@@ -205,13 +212,14 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                           f"{': ' + e(json.loads(ev.payload).get('text') or json.loads(ev.payload).get('grade') or '')}"
                           f"</li>" for ev in evs)
         history = f"<h2>Audit history</h2><ul>{history}</ul>" if history else ""
+        reactions = reactions_html(d["reactions"]["summary"], d["reactions"]["reactions"])
         return page(incident_id, f"<h1>{e(d['place_name'] or 'place unknown')} · {e(d['date_start'] or '?')}</h1>"
                                  f"<p>killed <b>{casualty_range(d['killed_min'], d['killed_max'])}</b>, injured "
                                  f"{casualty_range(d['injured_min'], d['injured_max'])} · "
                                  f"grade <b>{e(d['grade'])}</b> · "
                                  f"precision {d['where_prec'] or '—'} · perpetrators {e(d['perpetrators'] or '—')}"
                                  f" · means {e(d['means'] or '—')}</p><table><tr><th>report</th><th>source</th></tr>"
-                                 f"{rows}</table>{history}")
+                                 f"{rows}</table>{reactions}{history}")
 
     @app.get("/tallies", response_class=HTMLResponse)
     def tallies_page(by: Annotated[str, Query(pattern=r"^[a-z0-9_,]{1,80}$")] = "month,perpetrator") -> HTMLResponse:
@@ -231,6 +239,7 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
         e = html.escape
         return page(doc[:12], f"<h1>{e(d['title'] or d['source'])}</h1><p class='meta'>sha256 {e(d['doc'])} · "
                               f"{e(d['publisher'] or '')} · published {e(d['published'] or '?')} · ingested "
-                              f"{e(d['ingested_at'])}</p><pre style='white-space:pre-wrap'>{e(d['text'])}</pre>")
+                              f"{e(d['ingested_at'])}</p><pre style='white-space:pre-wrap'>{e(d['text'])}</pre>"
+                              + (reactions_html(summarize(d["reactions"]), d["reactions"]) if d["reactions"] else ""))
 
     return app

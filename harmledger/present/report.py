@@ -116,6 +116,43 @@ def highlight(quote: str, claim: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _marked(text: str, start: int, spans: list[list[int]]) -> str:
+    out, pos = [], 0
+    for a, b in sorted((a - start, b - start) for a, b in spans):
+        if a < pos or a < 0 or b > len(text):
+            continue
+        out += [html.escape(text[pos:a]), f"<mark>{html.escape(text[a:b])}</mark>"]
+        pos = b
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def reactions_html(summary: dict[str, Any], reactions: list[dict[str, Any]], heading: str = "h2") -> str:
+    """The reactions section of an incident or document page: stance counts, "contested by N", frequent
+    denial phrases, the incitement list and every comment with its evidence marked (all text escaped)."""
+    if not summary.get("comments"):
+        return ""
+    e = html.escape
+    counts = " · ".join(f"{k} {v}" for k, v in summary["stance"].items())
+    langs = ", ".join(f"{e(str(k))} {v}" for k, v in summary["language"].items())
+    phrases = ", ".join(f"“{e(p)}” ×{n}" for p, n in summary["denial_phrases"])
+    inc = "".join(f"<li>{e(i['text'][:300])} <span class='meta'>({e(i['author'] or 'anonymous')}; "
+                  f"{e(', '.join(i['evidence']))})</span></li>" for i in summary["incitement"])
+    rows = "".join(
+        f"<tr class='reaction {e(r['stance'])}'><td>{e(r['stance'])}{' · incitement' if r['incitement'] else ''}"
+        f"{' · abuse' if r['abuse'] else ''}</td><td>{_marked(r['text'], r['span'][0], r.get('evidence_spans') or [])}"
+        f"</td><td class='meta'>{e(r.get('author') or '')} {e(r.get('time') or '')}</td><td>{e(r['language'])}</td>"
+        f"<td>{r['toxicity']:.2f}</td></tr>" for r in reactions)
+    return (f"<{heading}>Reactions</{heading}><p class='contested'><b>contested by {summary['contested_by']} "
+            f"reaction{'s' if summary['contested_by'] != 1 else ''}</b> <span class='meta'>(comments that deny it; "
+            f"casualty figures never change because of reactions)</span></p>"
+            f"<p class='meta'>{summary['comments']} comments: {counts} · languages {langs} · abuse {summary['abuse']}"
+            f"</p>" + (f"<p>Frequent denial phrases: {phrases}</p>" if phrases else "")
+            + (f"<h3>Incitement</h3><ul>{inc}</ul>" if inc else "")
+            + f"<details><summary>All comments</summary><table><tr><th>stance</th><th>comment</th><th>author</th>"
+              f"<th>lang</th><th>toxicity</th></tr>{rows}</table></details>")
+
+
 CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1em;color:#222}
 h1{font-size:1.6em;margin:.2em 0}h2{margin-top:1.6em;border-bottom:1px solid #ccc}
@@ -191,7 +228,11 @@ def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — r
                 src = f"<a href='{e(c.url)}'>{src}</a>"
             parts.append(f"<tr><td>{highlight(cj.get('quote') or cj['text'], cj)}</td><td class='meta'>{src}<br>"
                          f"published {e(c.published or '?')}<br>sha256 {e(c.doc[:16])}…</td></tr>")
-        parts.append("</table></div>")
+        parts.append("</table>")
+        if stats.get("reactions"):
+            rx = lg.incident_reactions(r["id"])
+            parts.append(reactions_html(rx["summary"], rx["reactions"], heading="h3"))
+        parts.append("</div>")
     parts.append(f"<h2>Tallies ({len(tallies)})</h2><table><tr><th>report</th><th>killed</th><th>period</th>"
                  "<th>source</th></tr>")
     for t in tallies:

@@ -25,7 +25,7 @@ from .. import __version__
 from ..model import Claim, Document
 from ..resolve import GRADES, ClaimRef, IncidentSummary, cluster, day_of, summarise
 from ..textnorm import normfold
-from .schema import TALLIES_VIEW, claims, documents, events, incident_claims, incidents, metadata
+from .schema import TALLIES_VIEW, claims, documents, events, incident_claims, incidents, metadata, reactions
 
 GENESIS = "0" * 64
 DIGEST_V = 2  # the incidents digest's format
@@ -101,12 +101,22 @@ def claim_columns(c: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def reaction_row(doc: str, r: dict[str, Any]) -> dict[str, Any]:
+    """The ``reactions`` row of one reaction (``Reaction.to_dict()``): flat columns, JSON and its hash."""
+    body = canonical(r)
+    return {"doc": doc, "comment": r.get("comment"), "span_start": r["span"][0], "span_end": r["span"][1],
+            "author": r.get("author"), "time": r.get("time"), "parent": r.get("parent"), "language": r["language"],
+            "stance": r["stance"], "incitement": bool(r["incitement"]), "abuse": bool(r["abuse"]),
+            "toxicity": r["toxicity"], "confidence": r["confidence"], "json": body, "hash": sha256_text(body)}
+
+
 @dataclass
 class IngestStats:
     documents: int = 0
     duplicates: int = 0
     claims: int = 0
     errors: int = 0
+    reactions: int = 0
     failed: list[str] = field(default_factory=list)  # one line per document the database refused
 
 
@@ -126,6 +136,7 @@ class VerifyReport:
     documents: int = 0
     claims: int = 0
     events: int = 0
+    reactions: int = 0
     problems: list[Problem] = field(default_factory=list)
     head: tuple[int, str] = (0, GENESIS)  # last event number and hash: keep a copy elsewhere to anchor
 
@@ -139,6 +150,7 @@ class Ledger:
 
     def __init__(self, db: str | None = None, *, create: bool = True) -> None:
         self.url = db_url(db)
+        self._reactor = None
         if not create and self.url.startswith("sqlite:///") and not os.path.exists(self.url[len("sqlite:///"):]):
             raise FileNotFoundError(f"no ledger at {self.url[len('sqlite:///'):]}")
         self.engine: Engine = create_engine(self.url, future=True)
@@ -153,6 +165,14 @@ class Ledger:
                     self._fts(conn)
                 else:
                     conn.execute(text(TALLIES_VIEW.replace("CREATE VIEW IF NOT EXISTS", "CREATE OR REPLACE VIEW")))
+
+    @property
+    def reactor(self):  # noqa: ANN201 - harmledger.react.Reactor, loaded on first use
+        if self._reactor is None:
+            from ..react import Reactor
+
+            self._reactor = Reactor()
+        return self._reactor
 
     @staticmethod
     def _fts(conn: Connection) -> None:
@@ -191,6 +211,8 @@ class Ledger:
         insp = inspect(self.engine)
         if not insp.has_table("documents"):
             return
+        if not insp.has_table("reactions"):  # ledgers made before the react stage
+            reactions.create(self.engine, checkfirst=True)
         have = {c["name"] for c in insp.get_columns("documents")}
         with self.engine.begin() as conn:
             if "captured_at" not in have:
@@ -301,6 +323,13 @@ class Ledger:
                 if rows:
                     conn.execute(insert(claims), rows)
                 self.append_event(conn, "extracted", d.doc, {"doc": d.doc, "claims": hashes}, _last=last)
+                if d.comments:
+                    rrows = [reaction_row(d.doc, r.to_dict()) for r in self.reactor.react_document(d)]
+                    if rrows:
+                        conn.execute(insert(reactions), rrows)
+                        self.append_event(conn, "reacted", d.doc, {"doc": d.doc, "reactions": [
+                            r["hash"] for r in rrows]}, _last=last)
+                        stats.reactions += len(rrows)
             for _d, cs in items:  # counted once the transaction has committed
                 stats.documents += 1
                 stats.claims += len(cs)
@@ -502,6 +531,7 @@ class Ledger:
                     "claims": count(select(func.count()).select_from(claims)),
                     "incidents": count(select(func.count()).select_from(incidents)),
                     "tallies": count(select(func.count()).select_from(claims).where(claims.c.kind == "aggregate")),
+                    "reactions": count(select(func.count()).select_from(reactions)),
                     "events": count(select(func.count()).select_from(events))}
 
     def incidents(self, *, admin1: str | None = None, perpetrator: str | None = None, grade: str | None = None,
@@ -528,6 +558,36 @@ class Ledger:
             for r in conn.execute(q):
                 yield dict(r._mapping)
 
+    # ------------------------------------------------------------------ reactions
+    def reactions(self, doc: str) -> list[dict[str, Any]]:
+        """The reactions stored for one document, in thread order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(reactions.c.json).where(reactions.c.doc == doc).order_by(reactions.c.id))
+            return [json.loads(r.json) for r in rows]
+
+    def incident_reactions(self, incident_id: str) -> dict[str, Any]:
+        """The reactions to an incident: those under the articles its (non-comment) claims come from, with
+        a summary (``contested_by`` = denials). Reactions never change an incident's figures or grade."""
+        from ..react import summarize
+
+        with self.engine.connect() as conn:
+            docs = select(claims.c.doc).join(incident_claims, incident_claims.c.claim_id == claims.c.id).where(
+                incident_claims.c.incident_id == incident_id, claims.c.from_comment.is_(False)).distinct()
+            rows = conn.execute(select(reactions.c.json).where(reactions.c.doc.in_(docs)).order_by(reactions.c.id))
+            rs = [json.loads(r.json) for r in rows]
+        return {"summary": summarize(rs), "reactions": rs}
+
+    def contested_counts(self) -> dict[str, int]:
+        """Incident id → number of denying reactions under the articles that report it."""
+        q = (select(incident_claims.c.incident_id, func.count(func.distinct(reactions.c.id)))
+             .select_from(incident_claims)
+             .join(claims, claims.c.id == incident_claims.c.claim_id)
+             .join(reactions, reactions.c.doc == claims.c.doc)
+             .where(reactions.c.stance == "denies", claims.c.from_comment.is_(False))
+             .group_by(incident_claims.c.incident_id))
+        with self.engine.connect() as conn:
+            return {r[0]: int(r[1]) for r in conn.execute(q)}
+
     # ------------------------------------------------------------------ verification
     def verify(self) -> VerifyReport:
         """Re-hash every original, text and claim, walk the event chain, recompute the incidents, and report
@@ -537,6 +597,7 @@ class Ledger:
         with self.engine.connect() as conn:
             ingested: dict[str, dict[str, Any]] = {}
             extracted: dict[str, list[str]] = {}
+            reacted: dict[str, list[str]] = {}
             resolved: dict[str, Any] | None = None
             prev, expect = GENESIS, 1
             for r in conn.execute(select(events).order_by(events.c.seq)):
@@ -558,6 +619,8 @@ class Ledger:
                     ingested[p.get("doc", "")] = p
                 elif r.kind == "extracted":
                     extracted[p.get("doc", "")] = p.get("claims", [])
+                elif r.kind == "reacted":
+                    reacted[p.get("doc", "")] = p.get("reactions", [])
                 elif r.kind == "resolved":
                     resolved = p
                 prev, expect = r.hash, r.seq + 1
@@ -612,6 +675,25 @@ class Ledger:
                                                                  "or replaced claims)"))
             for d in sorted(set(per_doc) - set(extracted)):
                 rep.problems.append(Problem(f"document {d}", "claims with no 'extracted' event"))
+            per_doc_r: dict[str, list[str]] = {}
+            for r in conn.execute(select(reactions).order_by(reactions.c.id)):
+                rep.reactions += 1
+                where = f"reaction {r.id} (document {r.doc[:12]}…)"
+                if sha256_text(r.json) != r.hash:
+                    rep.problems.append(Problem(where, "reaction JSON changed after it was read"))
+                else:
+                    flat = reaction_row(r.doc, json.loads(r.json))
+                    for col, v in flat.items():
+                        got = getattr(r, col)
+                        same = (abs(float(got) - v) < 1e-9 if isinstance(v, float) and got is not None
+                                else got == v or (isinstance(v, bool) and bool(got) == v))
+                        if not same:
+                            rep.problems.append(Problem(where, f"column {col} is {got!r} but the reaction says {v!r}"))
+                per_doc_r.setdefault(r.doc, []).append(r.hash)
+            for d in sorted(set(reacted) | set(per_doc_r)):
+                if reacted.get(d) != per_doc_r.get(d):
+                    rep.problems.append(Problem(f"document {d}", "the stored reactions differ from those recorded "
+                                                                 "by its 'reacted' event (added, removed or changed)"))
             # the incidents table must be what the last 'resolved' event vouched for (its digest covers every
             # incident's figures, grade, notes and claims); a ledger resolved by this version is also
             # recomputed from its claims and edits

@@ -7,6 +7,9 @@
   that JSON so ``verify`` notices any change.
 * ``incidents`` / ``incident_claims`` — the current resolution of incident claims into incidents
   (recomputed from claims and analyst events; never the only copy of anything).
+* ``reactions`` — one row per comment of a stored page's thread, read by the ``react`` stage (stance,
+  incitement, abuse, toxicity, evidence), with its JSON and hash; reactions never change a claim or an
+  incident's figures — a denial only makes the incidents of its article "contested by" it.
 * ``events`` — the append-only, hash-chained audit log: ingested, extracted, resolved, and every analyst
   edit. ``tallies`` is a view of the aggregate claims.
 """
@@ -101,6 +104,22 @@ incident_claims = Table(
     Column("claim_id", Integer, ForeignKey("claims.id"), primary_key=True),
 )
 Index("incident_claims_claim", incident_claims.c.claim_id)
+
+reactions = Table(
+    "reactions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc", String(64), ForeignKey("documents.doc"), nullable=False),
+    Column("comment", Text),  # the page's comment id (or c1, c2 …)
+    Column("span_start", Integer, nullable=False), Column("span_end", Integer, nullable=False),
+    Column("author", Text), Column("time", Text), Column("parent", Text),
+    Column("language", String(8)),
+    Column("stance", String(12), nullable=False),
+    Column("incitement", Boolean, nullable=False), Column("abuse", Boolean, nullable=False),
+    Column("toxicity", Float), Column("confidence", Float),
+    Column("json", Text, nullable=False),
+    Column("hash", String(64), nullable=False),  # SHA-256 of ``json``
+)
+Index("reactions_doc", reactions.c.doc)
 
 events = Table(
     "events", metadata,

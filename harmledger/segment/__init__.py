@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .model import Unit
-from .textnorm import normalize
+from ..model import Unit
+from ..textnorm import normalize
 
 _LIST_MARK = re.compile(r"[ ]*(?:[-*\u2022\u00b7\u25aa\u25cf\u2023\u2043]|\(?\d{1,3}[.)]|[a-z][.)])[ ]+")
 # a sentence ends at . ! ? (with closing quotes/brackets) before whitespace and a capital, digit,

@@ -1,0 +1,205 @@
+"""React stage: read each comment under an article for language, stance toward the reported harm,
+incitement, abuse and toxicity — each with the words that show it.
+
+The rules are data: ``lang/<xx>/reactions.json`` holds, per language, weighted regular-expression cues
+for the four stances of ``docs/stance.md`` (``denies``, ``justifies``, ``deflects``, ``affirms``),
+``incitement``, ``abuse`` and ``profanity``, and the language's negators. Every language's cues run on
+every comment (they are script-specific, and a Russian thread quotes English words), so a language-ID
+error does not silence a comment. Scoring:
+
+* a category's score is ``1 - prod(1 - w)`` over its hits (overlapping hits of one category count once,
+  the strongest);
+* a negated hit (a negator among the three words before it) turns over: a negated denial ("not fake")
+  affirms, a negated affirmation ("no massacre") denies, negated justification or incitement is dropped;
+* the stance is the highest-scoring stance at or above :data:`THRESHOLD`, ties and near-ties going to
+  denial, then justification, then deflection (Cohen: denial beats the rest); otherwise ``other``;
+* ``incitement`` / ``abuse`` are their scores at or above :data:`THRESHOLD`; ``toxicity`` combines
+  abuse, incitement and profanity scores; ``confidence`` is the winning score less half the runner-up
+  (for ``other``: one less the best stance score).
+
+This is a transparent lexicon model, not a learned one: it reads what is said in words, not sarcasm or
+context beyond the comment (see the README's limits and ``harmledger eval reactions``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from ..model import Comment, Document, Reaction, Stance
+from ..segment.threads import paragraphs
+from .langid import identify
+
+STANCES: tuple[Stance, ...] = ("affirms", "denies", "justifies", "deflects", "other")
+#: a category fires at this combined score
+THRESHOLD = 0.5
+#: tie-breaking bonus per stance (denial beats the rest)
+_PRIORITY = {"denies": 0.12, "justifies": 0.06, "deflects": 0.03, "affirms": 0.0}
+_CATS = ("denies", "justifies", "deflects", "affirms", "incitement", "abuse", "profanity")
+_TURN = {"denies": "affirms", "affirms": "denies"}
+LANGUAGES = ("en", "ru", "ar")
+_WORD = re.compile(r"\w+(?:['’]\w+)?")
+
+
+@dataclass(slots=True)
+class Hit:
+    cat: str
+    start: int
+    end: int
+    text: str
+    weight: float
+
+
+@dataclass(slots=True)
+class Scores:
+    """Per-category scores of one text and the hits behind them."""
+
+    score: dict[str, float]
+    hits: dict[str, list[Hit]]
+
+
+class Cues:
+    """One language's compiled cues."""
+
+    def __init__(self, lang: str) -> None:
+        raw = json.loads(resources.files("harmledger.lang").joinpath(lang, "reactions.json").read_text("utf-8"))
+        self.lang = lang
+        self.negators = {n.lower() for n in raw.get("negators", [])}
+        self.cues: dict[str, list[tuple[re.Pattern[str], float]]] = {}
+        for cat in _CATS:
+            self.cues[cat] = [(re.compile(rf"(?<!\w)(?:{e['re']})(?!\w)", re.I), float(e["w"]))
+                              for e in raw.get(cat, [])]
+
+
+@lru_cache(maxsize=8)
+def _cues(lang: str) -> Cues:
+    return Cues(lang)
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    """Overlapping hits of one category count once: the strongest (then the longest) of each cluster."""
+    out: list[Hit] = []
+    for h in sorted(hits, key=lambda h: (-h.weight, -(h.end - h.start), h.start)):
+        if not any(h.start < o.end and o.start < h.end for o in out):
+            out.append(h)
+    return sorted(out, key=lambda h: h.start)
+
+
+def _combined(hits: list[Hit]) -> float:
+    p = 1.0
+    for h in hits:
+        p *= 1.0 - h.weight
+    return 1.0 - p
+
+
+class Reactor:
+    """Scores comments with the cues of ``languages`` (all applied to every comment)."""
+
+    def __init__(self, languages: Iterable[str] = LANGUAGES) -> None:
+        self.languages = tuple(languages)
+        self.cues = [_cues(lang) for lang in self.languages]
+        self.negators = set().union(*(c.negators for c in self.cues))
+
+    def _negated(self, text: str, start: int) -> bool:
+        words = [w.lower() for w in _WORD.findall(text[max(0, start - 40):start])][-3:]
+        return any(w in self.negators or w.endswith("n't") or w.endswith("n’t") for w in words)
+
+    def score(self, text: str) -> Scores:
+        hits: dict[str, list[Hit]] = {c: [] for c in _CATS}
+        for cues in self.cues:
+            for cat, pats in cues.cues.items():
+                for pat, w in pats:
+                    for m in pat.finditer(text):
+                        if m.end() == m.start():
+                            continue
+                        h = Hit(cat, m.start(), m.end(), m.group(0), w)
+                        if cat in {"denies", "affirms", "justifies", "incitement"} and self._negated(text, m.start()):
+                            if cat not in _TURN:
+                                continue
+                            h = Hit(_TURN[cat], h.start, h.end, h.text, w * 0.8)
+                        hits[h.cat].append(h)
+        hits = {c: _dedupe(v) for c, v in hits.items()}
+        return Scores({c: _combined(v) for c, v in hits.items()}, hits)
+
+    def classify(self, text: str) -> tuple[Stance, float, bool, bool, float, list[Hit]]:
+        """(stance, confidence, incitement, abuse, toxicity, evidence hits) of one comment text."""
+        s = self.score(text)
+        ranked = sorted(_PRIORITY, key=lambda c: -(s.score[c] + (_PRIORITY[c] if s.score[c] >= THRESHOLD else 0)))
+        best = ranked[0]
+        stance: Stance
+        if s.score[best] >= THRESHOLD:
+            stance = best  # type: ignore[assignment]
+            conf = s.score[best] - 0.5 * s.score[ranked[1]]
+            evidence = list(s.hits[best])
+        else:
+            stance, conf, evidence = "other", 1.0 - s.score[best], []
+        incitement = s.score["incitement"] >= THRESHOLD
+        abuse = s.score["abuse"] >= THRESHOLD
+        if incitement:
+            evidence += s.hits["incitement"]
+        if abuse:
+            evidence += s.hits["abuse"]
+        tox = 1.0 - (1.0 - 0.85 * s.score["abuse"]) * (1.0 - 0.95 * s.score["incitement"]) * (
+            1.0 - 0.5 * s.score["profanity"])
+        seen: set[tuple[int, int, str]] = set()
+        ev = []
+        for h in sorted(evidence, key=lambda h: h.start):
+            if (h.start, h.end, h.cat) not in seen:
+                seen.add((h.start, h.end, h.cat))
+                ev.append(h)
+        return stance, max(0.05, min(0.99, conf)), incitement, abuse, min(1.0, tox), ev
+
+    def react(self, doc: Document, comment: Comment) -> Reaction:
+        a, b = comment.span
+        text = doc.text[a:b]
+        stance, conf, inc, abuse, tox, ev = self.classify(text)
+        lang, _ = identify(text)
+        return Reaction(doc=doc.doc, span=(a, b), text=text, author=comment.author, language=lang, stance=stance,
+                        incitement=inc, abuse=abuse, toxicity=tox, evidence=[h.text for h in ev],
+                        confidence=conf, comment=comment.id, time=comment.time, parent=comment.parent,
+                        evidence_spans=[(a + h.start, a + h.end) for h in ev], evidence_kinds=[h.cat for h in ev])
+
+    def react_document(self, doc: Document, *, all_paragraphs: bool = False) -> list[Reaction]:
+        """Reactions to a document's comments (or, with ``all_paragraphs``, to each of its paragraphs)."""
+        return [self.react(doc, c) for c in thread_of(doc, all_paragraphs=all_paragraphs)]
+
+
+def thread_of(doc: Document, *, all_paragraphs: bool = False) -> list[Comment]:
+    """The comments to read: the document's thread, or every blank-line paragraph of its text."""
+    if all_paragraphs:
+        return [Comment(id=f"p{i}", span=s) for i, s in enumerate(paragraphs(doc.text), 1)]
+    return list(doc.comments)
+
+
+def react(docs: Iterable[Document], *, all_paragraphs: bool = False,
+          reactor: Reactor | None = None) -> Iterator[Reaction]:
+    """Reactions of many documents, in order (Python API)."""
+    r = reactor or Reactor()
+    for d in docs:
+        yield from r.react_document(d, all_paragraphs=all_paragraphs)
+
+
+def summarize(reactions: Iterable[Reaction | dict[str, Any]], *, top: int = 10) -> dict[str, Any]:
+    """Per-article summary: counts by stance and language, frequent denial phrases, the incitement list."""
+    rs = [r.to_dict() if isinstance(r, Reaction) else r for r in reactions]
+    by_stance = Counter(r["stance"] for r in rs)
+    denial = Counter(e.lower() for r in rs if r["stance"] == "denies"
+                     for e, k in zip(r["evidence"], r.get("evidence_kinds") or ["denies"] * len(r["evidence"]),
+                                     strict=False) if k == "denies")
+    return {
+        "comments": len(rs),
+        "stance": {s: by_stance.get(s, 0) for s in STANCES},
+        "language": dict(Counter(r["language"] for r in rs).most_common()),
+        "incitement": [{"comment": r.get("comment"), "author": r["author"], "span": r["span"], "text": r["text"],
+                        "evidence": r["evidence"]} for r in rs if r["incitement"]],
+        "abuse": sum(1 for r in rs if r["abuse"]),
+        "mean_toxicity": round(sum(r["toxicity"] for r in rs) / len(rs), 3) if rs else None,
+        "denial_phrases": [[p, n] for p, n in denial.most_common(top)],
+        "contested_by": by_stance.get("denies", 0),
+    }

@@ -1,0 +1,347 @@
+"""Segment stage, part two: separate an article from the comment thread under it.
+
+Three inputs, one result — the document text is the article, then (when a thread is found) the
+comments, each on its own blank-line-separated block, and :class:`~harmledger.model.Comment` records
+with their spans, authors, times and reply-to ids:
+
+* **HTML** (:func:`html_thread`): structural rules for WordPress-style markup (``li.comment`` with
+  ``.comment-content``, ``.fn`` author, ``<time datetime>``, nested ``.children``), Disqus-style markup
+  (``#disqus_thread`` ``.post`` with ``.post-message``, ``.author``, ``.time-ago``) and generic
+  containers (``comment``/``reply`` classes or ``comment-123`` ids); when none is found, trafilatura's
+  own comment extraction (text only, one comment per paragraph).
+* **Plain text** (:func:`text_thread`): the blank-line paragraphs after a thread heading — a line such
+  as "12 comments", "3 thoughts on “…”", "Comments", "Responses", "Комментарии", "التعليقات" — and
+  before a closing "Leave a Reply" / "Оставить комментарий" line. A paragraph that opens with
+  "NAME says:" / "NAME wrote:" / "NAME on DATE said:" gives the comment's author (and time); a lone
+  "Reply" / "Like" line is dropped. Without a heading a text file has no thread (``--all-paragraphs``
+  in ``harmledger reactions`` scores every paragraph instead).
+* **JSONL** (:func:`join_thread`): ``comments: [{text, author, time, parent}]`` given by the producer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Comment
+
+# ------------------------------------------------------------------ plain text
+_HEADING = re.compile(
+    r"^\s*(?:(?:\d[\d,.]*\s+)?(?:comments?|responses?|replies|reactions?)(?:\s+to\s+.{0,200})?"
+    r"|\d[\d,.]*\s+thoughts?\s+on\s+.{0,200}"
+    r"|(?:\d+\s+)?(?:комментари[йяев]*|ответ(?:ов|а)?|отзыв(?:ов|ы)?)"
+    r"|(?:\d+\s+)?(?:التعليقات|تعليقات|تعليق)"
+    r"|(?:reader\s+)?comments\s*\(\d+\)|discussion)\s*:?\s*$",
+    re.I,
+)
+_CLOSING = re.compile(
+    r"^\s*(?:leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|add\s+a\s+comment|write\s+a\s+comment|"
+    r"(?:добавить|оставить|написать)\s+комментарий|أضف\s+تعليق(?:ا)?|اترك\s+تعليق(?:ا)?)\b.*$",
+    re.I,
+)
+_AUTHOR_LINE = re.compile(
+    r"^\s*(?P<author>[^\n:]{1,60}?)\s+(?:on\s+(?P<time>[^\n]{4,60}?)\s+)?(?:says|said|wrote|replied|пишет|"
+    r"написал[а]?|ответил[а]?)\s*:\s*(?P<rest>.*)$",
+    re.I,
+)
+_NOISE_LINE = re.compile(r"^\s*(?:reply|like|report|share|ответить|нравится|رد)\s*$", re.I)
+_PARA = re.compile(r"\n[ \t\r]*\n")
+
+
+@dataclass(slots=True)
+class RawComment:
+    """A comment as read from a page, before it is placed in the document text."""
+
+    text: str
+    author: str | None = None
+    time: str | None = None
+    parent: str | None = None
+    id: str | None = None
+
+
+def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the blank-line-separated paragraphs of ``text[start:end]``, whitespace trimmed."""
+    end = len(text) if end is None else end
+    out: list[tuple[int, int]] = []
+    pos = start
+    for m in _PARA.finditer(text, start, end):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    spans = []
+    for a, b in out:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.append((a, b))
+    return spans
+
+
+def text_thread(text: str) -> tuple[int | None, list[Comment]]:
+    """``(comments_start, comments)`` of a plain-text page: see the module docstring for the rule."""
+    pos = 0
+    heading_end = None
+    for line in text.splitlines(keepends=True):
+        if _HEADING.match(line) and pos > 0:
+            heading_end = pos + len(line)
+            # the last heading wins only if comments follow it; keep the first one found
+            break
+        pos += len(line)
+    if heading_end is None:
+        return None, []
+    stop = len(text)
+    pos = heading_end
+    for line in text[heading_end:].splitlines(keepends=True):
+        if _CLOSING.match(line):
+            stop = pos
+            break
+        pos += len(line)
+    comments: list[Comment] = []
+    pending: tuple[str, str | None] | None = None  # an author line standing alone as a paragraph
+    for a, b in paragraphs(text, heading_end, stop):
+        # drop "Reply" / "Like" lines at the paragraph's edges
+        lines = text[a:b].split("\n")
+        while lines and _NOISE_LINE.match(lines[-1]):
+            b -= len(lines.pop()) + 1
+        while lines and _NOISE_LINE.match(lines[0]):
+            a += len(lines.pop(0)) + 1
+        if not lines or b <= a:
+            continue
+        author = time = None
+        m = _AUTHOR_LINE.match(lines[0])
+        if m:
+            author, time = m["author"].strip(), (m["time"] or None)
+            if m["rest"].strip():
+                a += m.start("rest")
+            elif len(lines) > 1:
+                a += len(lines[0]) + 1
+            else:
+                pending = (author, time)
+                continue
+        elif pending:
+            author, time = pending
+        pending = None
+        while a < b and text[a].isspace():
+            a += 1
+        if b > a:
+            comments.append(Comment(id=f"c{len(comments) + 1}", span=(a, b), author=author,
+                                    time=time.strip() if time else None))
+    return (heading_end if comments else None), comments
+
+
+def join_thread(article: str, raw: list[RawComment]) -> tuple[str, int | None, list[Comment]]:
+    """The document text of an article and its comments, with each comment's span and id.
+
+    Ids given by the page are kept (``parent`` refers to them); otherwise comments are numbered c1, c2 …
+    """
+    if not raw:
+        return article, None, []
+    parts = [article.rstrip()]
+    pos = len(parts[0])
+    start = pos + 2
+    comments: list[Comment] = []
+    seen: set[str] = set()
+    for i, rc in enumerate(raw, 1):
+        body = rc.text.strip()
+        if not body:
+            continue
+        pos += 2
+        cid = rc.id if rc.id and rc.id not in seen else f"c{i}"
+        seen.add(cid)
+        comments.append(Comment(id=cid, span=(pos, pos + len(body)), author=rc.author or None,
+                                time=rc.time or None, parent=rc.parent or None))
+        parts.append(body)
+        pos += len(body)
+    if not comments:
+        return article, None, []
+    return "\n\n".join(parts), start, comments
+
+
+# ------------------------------------------------------------------ HTML
+_ITEM_CLASS = {"comment", "comment-item", "commentlist-item", "c-comment", "js-comment", "comment-wrapper",
+               "comment-container", "reply", "review", "bypostauthor", "pingback", "trackback"}
+_ITEM_ID = re.compile(r"^(?:comment|reply|post|div-comment|li-comment)[-_]?\d+$", re.I)
+_BODY_CLASS = ("comment-content", "comment-text", "comment_text", "commenttext", "comment-body-text",
+               "post-message", "comment-message", "message", "comment__body", "comment-entry", "text")
+_AUTHOR_CLASS = ("fn", "comment-author", "author", "username", "user-name", "comment__author", "name")
+_TIME_CLASS = ("comment-date", "time-ago", "comment-time", "comment-metadata", "commentmetadata", "date",
+               "timestamp", "comment__date")
+_SKIP_CLASS = {"reply", "comment-reply-link", "comment-meta", "comment-metadata", "commentmetadata",
+               "comment-author", "vcard", "fn", "says", "author", "time-ago", "post-meta", "comment-footer",
+               "comment-actions", "post-menu", "avatar", "comment-awaiting-moderation", "children",
+               "comment-respond", "respond", "edit-link", "post-byline", "comment-header"}
+_BLOCK = {"p", "div", "li", "br", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
+          "article", "ul", "ol", "footer", "header"}
+_WS = re.compile(r"[ \t\r\f\v\u00a0]+")
+
+
+def _classes(el) -> set[str]:  # noqa: ANN001 - lxml element
+    return set((el.get("class") or "").lower().split())
+
+
+def _is_item(el, in_disqus: bool) -> bool:  # noqa: ANN001
+    if not isinstance(el.tag, str) or el.tag not in {"li", "article", "div", "section"}:
+        return False
+    cls = _classes(el)
+    if in_disqus and "post" in cls:
+        return True
+    if cls & _ITEM_CLASS and not cls & {"comment-respond", "comment-reply-link", "reply-title", "comments-area"}:
+        return el.tag != "div" or "reply" not in cls or bool(cls & {"comment"})
+    return bool(_ITEM_ID.match(el.get("id") or "")) and el.tag in {"li", "article", "div"}
+
+
+def _find(el, classes: tuple[str, ...], stop: set):  # noqa: ANN001, ANN202
+    """First descendant carrying one of ``classes`` (in that order of preference), not in ``stop``."""
+    for want in classes:
+        for d in el.iterdescendants():
+            if isinstance(d.tag, str) and d not in stop and want in _classes(d):
+                return d
+    return None
+
+
+def _text(el, skip) -> str:  # noqa: ANN001
+    """Visible text of ``el`` with block breaks as newlines, leaving out the ``skip`` subtrees."""
+    out: list[str] = []
+
+    def walk(node) -> None:  # noqa: ANN001
+        if node in skip or (isinstance(node.tag, str) and node.tag in {"script", "style", "noscript", "form",
+                                                                        "button", "svg", "img"}):
+            if node.tail:
+                out.append(node.tail)
+            return
+        block = isinstance(node.tag, str) and node.tag in _BLOCK
+        if block:
+            out.append("\n")
+        if node.text and isinstance(node.tag, str):
+            out.append(node.text)
+        for ch in node:
+            walk(ch)
+        if block:
+            out.append("\n")
+        if node.tail and node is not el:
+            out.append(node.tail)
+
+    walk(el)
+    lines = [_WS.sub(" ", ln).strip() for ln in "".join(out).split("\n")]
+    return "\n".join(ln for ln in lines if ln)
+
+
+_STOP_CLASS = {"children", "replies", "comment-replies", "comment-list", "commentlist", "comments",
+               "comments-list", "post-list", "comment-children", "comments-area"}
+# body classes specific enough to mark a comment even outside a comment-classed container
+_ORPHAN_BODY = {"comment-content", "comment-text", "comment_text", "commenttext", "comment-body-text",
+                "post-message", "comment-message", "comment__body"}
+
+
+def _is_stop(el) -> bool:  # noqa: ANN001
+    return isinstance(el.tag, str) and (el.tag in {"ol", "ul", "body"} or bool(_classes(el) & _STOP_CLASS))
+
+
+def html_thread(html: str) -> list[RawComment]:
+    """Comments of an HTML page by structure (WordPress, Disqus, generic), in page order.
+
+    A comment item is the outermost element with a comment class or id below the nearest list or
+    replies container; its body is its ``comment-content``-like element, or else its own text without
+    author, date, reply-link and nested-reply parts.
+    """
+    import lxml.etree
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    disqus: set = set()
+    for d in root.iter():
+        if isinstance(d.tag, str) and (d.get("id") or "") in {"disqus_thread", "disqus-thread"}:
+            disqus.update(d.iter())
+    cand_set = {el for el in root.iter() if _is_item(el, el in disqus)}
+    for el in root.iter():
+        if isinstance(el.tag, str) and _classes(el) & _ORPHAN_BODY and el.getparent() is not None:
+            if not any(a in cand_set for a in el.iterancestors()):
+                cand_set.add(el.getparent())
+    # each candidate rolls up to the outermost candidate below the nearest list / replies container
+    items: list = []
+    seen: set = set()
+    for el in root.iter():
+        if el not in cand_set:
+            continue
+        top = el
+        for a in el.iterancestors():
+            if _is_stop(a):
+                break
+            if a in cand_set:
+                top = a
+        if top not in seen:
+            seen.add(top)
+            items.append(top)
+    item_set = set(items)
+    index = {el: i for i, el in enumerate(items, 1)}
+    out: list[RawComment] = []
+    for el in items:
+        nested_all: set = set()
+        for d in el.iterdescendants():
+            if d in item_set:
+                nested_all.update(d.iter())
+        body = _find(el, _BODY_CLASS, nested_all)
+        author = None
+        author_el = _find(el, _AUTHOR_CLASS, nested_all)
+        if author_el is not None:
+            fn = None if "fn" in _classes(author_el) else _find(author_el, ("fn",), set())
+            author = _text(fn if fn is not None else author_el, set()).split("\n")[0]
+            author = re.sub(r"\s+(?:says|said|wrote)\s*:?\s*$", "", author, flags=re.I).strip() or None
+        time = None
+        for t in el.iterdescendants("time"):
+            if t not in nested_all:
+                time = t.get("datetime") or _text(t, set()) or None
+                break
+        if time is None:
+            tel = _find(el, _TIME_CLASS, nested_all)
+            if tel is not None:
+                time = tel.get("title") or tel.get("datetime") or _text(tel, set()).split("\n")[0] or None
+        if body is not None:
+            text = _text(body, nested_all)
+        else:
+            skip = set(nested_all)
+            for d in el.iterdescendants():
+                if isinstance(d.tag, str) and _classes(d) & _SKIP_CLASS:
+                    skip.update(d.iter())
+            text = _text(el, skip)
+        if not text.strip():
+            continue
+        parent = None
+        for a in el.iterancestors():
+            if a in item_set:
+                parent = a.get("id") or f"c{index[a]}"
+                break
+        out.append(RawComment(text=text, author=author, time=time, parent=parent,
+                              id=el.get("id") or f"c{index[el]}"))
+    ids = {c.id for c in out}
+    for c in out:
+        if c.parent not in ids:
+            c.parent = None
+    return out
+
+
+def trafilatura_thread(html: str) -> list[RawComment]:
+    """trafilatura's comment extraction: one comment per line of its comments text (no authors)."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, include_comments=True, with_metadata=False, include_tables=False)
+    res = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+    text = res.get("comments") or ""
+    return [RawComment(text=ln.strip()) for ln in text.split("\n") if len(ln.split()) >= 1 and ln.strip()]
+
+
+def trim_article(article: str, raw: list[RawComment]) -> str:
+    """Cut an article text where it runs into the first comment (a main-text extractor that kept it)."""
+    cut = len(article)
+    for rc in raw[:3]:
+        head = rc.text.strip()[:80]
+        if len(head) >= 25:
+            i = article.find(head)
+            if i > len(article) // 3:
+                cut = min(cut, i)
+    return article[:cut].rstrip()
