@@ -21,7 +21,8 @@ SAMPLE = {  # candidate file -> how it was drawn
     "ruw_part01.jsonl": "random+topic", "ruw_favor.jsonl": "pro-russia", "ru_2ch.jsonl": "topic",
     "ruw_contrast.jsonl": "other-conflict", "ru_contrast.jsonl": "other-conflict",
 }
-LABELS = {"ru_part00.jsonl": "ru_part00", "ru_part01.jsonl": "ru_part01", "davidson_hate_offensive_en.jsonl": "davidson",
+LABELS = {"ru_part00.jsonl": "ru_part00", "ru_part01.jsonl": "ru_part01",
+          "davidson_hate_offensive_en.jsonl": "davidson",
           "ruw_part00.jsonl": "ruw_part00", "ruw_part01.jsonl": "ruw_part01", "ruw_favor.jsonl": "ruw_favor",
           "ru_2ch.jsonl": "ru_2ch", "ruw_contrast.jsonl": "ruw_contrast", "ru_contrast.jsonl": "ru_contrast"}
 

@@ -332,7 +332,16 @@ def trafilatura_thread(html: str) -> list[RawComment]:
     doc = trafilatura.bare_extraction(html, include_comments=True, with_metadata=False, include_tables=False)
     res = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     text = res.get("comments") or ""
-    return [RawComment(text=ln.strip()) for ln in text.split("\n") if len(ln.split()) >= 1 and ln.strip()]
+    return [RawComment(text=ln.strip()) for ln in text.split("\n")
+            if ln.strip() and not (_HEADING.match(ln) or _CLOSING.match(ln) or _NOISE_LINE.match(ln)
+                                   or _FORM_LINE.search(ln))]
+
+
+# the comment form and account links that trafilatura's comment text keeps
+_FORM_LINE = re.compile(
+    r"\b(?:log ?(?:in|out)|sign (?:in|up)|cancel reply|notify me|subscribe|required fields?|your email|"
+    r"email address will not|post comment|you are commenting|logged in as|change\)|comments? (?:are )?closed|"
+    r"войти|выйти|отменить ответ|уведомлять)\b", re.I)
 
 
 def trim_article(article: str, raw: list[RawComment]) -> str:
