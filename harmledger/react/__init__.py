@@ -45,6 +45,8 @@ _CATS = ("denies", "justifies", "deflects", "affirms", "incitement", "abuse", "p
 _TURN = {"denies": "affirms", "affirms": "denies"}
 LANGUAGES = ("en", "ru", "ar")
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
+_SCRIPTS = {"latin": re.compile(r"[A-Za-z]"), "cyrillic": re.compile(r"[\u0400-\u04ff]"),
+            "arabic": re.compile(r"[\u0600-\u06ff]")}
 
 
 @dataclass(slots=True)
@@ -70,6 +72,7 @@ class Cues:
     def __init__(self, lang: str) -> None:
         raw = json.loads(resources.files("harmledger.lang").joinpath(lang, "reactions.json").read_text("utf-8"))
         self.lang = lang
+        self.script = _SCRIPTS.get(raw.get("script", ""))
         self.negators = {n.lower() for n in raw.get("negators", [])}
         self.cues: dict[str, list[tuple[re.Pattern[str], float]]] = {}
         for cat in _CATS:
@@ -113,6 +116,8 @@ class Reactor:
     def score(self, text: str) -> Scores:
         hits: dict[str, list[Hit]] = {c: [] for c in _CATS}
         for cues in self.cues:
+            if cues.script is not None and not cues.script.search(text):
+                continue  # a language's cues cannot match a text without its script
             for cat, pats in cues.cues.items():
                 for pat, w in pats:
                     for m in pat.finditer(text):
