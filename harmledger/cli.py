@@ -460,7 +460,12 @@ def report_cmd(db: str | None, out_dir: str, title: str) -> None:
 @click.option("--allow-edits", is_flag=True, help="Expose the editing endpoints (merge, split, grade, note, undo).")
 @click.option("--token", envvar="HARMLEDGER_TOKEN", default=None,
               help="Bearer token editors must send (required with --allow-edits; or HARMLEDGER_TOKEN).")
-def serve_cmd(db: str | None, host: str, port: int, allow_edits: bool, token: str | None) -> None:
+@click.option("--tiles", default=None, metavar="URL",
+              help="Optional web map tiles under the shipped basemap, e.g. "
+                   "https://tile.openstreetmap.org/{z}/{x}/{y}.png (off by default: the map works offline).")
+@click.option("--tiles-attribution", default=None, help="Attribution shown with --tiles.")
+def serve_cmd(db: str | None, host: str, port: int, allow_edits: bool, token: str | None, tiles: str | None,
+              tiles_attribution: str | None) -> None:
     """Serve a JSON API (/api, OpenAPI at /openapi.json) and pages over the ledger; read-only by default."""
     import uvicorn
 
@@ -468,8 +473,12 @@ def serve_cmd(db: str | None, host: str, port: int, allow_edits: bool, token: st
 
     if allow_edits and not token:
         raise click.UsageError("--allow-edits needs --token (or HARMLEDGER_TOKEN)")
-    uvicorn.run(create_app(ledger=_open(db), allow_edits=allow_edits, token=token), host=host, port=port,
-                log_level="warning")
+    try:
+        app = create_app(ledger=_open(db), allow_edits=allow_edits, token=token, tiles=tiles,
+                         tiles_attribution=tiles_attribution)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--tiles") from None
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @main.group("incident")

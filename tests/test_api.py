@@ -56,14 +56,17 @@ def test_bad_ids_and_filters_are_4xx(client):
                         ("/api/documents/xyz", {}), ("/api/documents/" + "0" * 64, {}),
                         ("/api/incidents", {"since": "yesterday"}), ("/api/incidents", {"limit": 0}),
                         ("/api/incidents", {"grade": "great"}), ("/api/tallies", {"by": "colour"}),
-                        ("/incidents/<script>", {})]:
+                        ("/incidents/<script>", {}), ("/api/map", {"perpetrator": "Russia; DROP"}),
+                        ("/api/map", {"means": "a,b"}), ("/api/map", {"until": "2016-13"}),
+                        ("/basemap/etc_passwd.geojson", {})]:
         r = client.get(url, params=params)
         assert 400 <= r.status_code < 500, (url, params, r.status_code)
 
 
 def test_pages_escape_scraped_text(client):
     home = client.get("/")
-    assert home.status_code == 200 and "<svg class=\"map\"" in home.text
+    assert home.status_code == 200 and "id='map'" in home.text and "/static/vendor/leaflet/leaflet.js" in home.text
+    assert "script-src 'self'" in home.headers["content-security-policy"]
     inc = client.get("/api/incidents", params={"q": "Saraqib"}).json()["items"][0]
     p = client.get(f"/incidents/{inc['id']}").text
     assert "&lt;script&gt;" in p or "<script" not in p
@@ -113,3 +116,34 @@ def test_read_only_by_default_and_edits_need_the_token(ledger):
                 headers={"Authorization": "Bearer s3cret"})
     assert u.status_code == 200 and rw.get(f"/api/incidents/{inc}").json()["notes"] is None
     assert ledger.verify().ok
+
+
+def test_map_endpoint_filters_match_the_list_and_assets_are_served(client, ledger):
+    allm = client.get("/api/map").json()
+    assert allm["total"] == ledger.stats()["incidents"] == len(allm["items"]) and not allm["truncated"]
+    for key, col in (("perpetrator", "perpetrators"), ("means", "means"), ("target", "targets")):
+        values = sorted({v for r in allm["items"] for v in (r[col] or "").split(",") if v})
+        assert values, key
+        v = values[0]
+        got = client.get("/api/map", params={key: v}).json()["items"]
+        want = [r["id"] for r in allm["items"] if v in (r[col] or "").split(",")]
+        assert [r["id"] for r in got] == want and 0 < len(want) <= len(allm["items"])
+        lst = client.get("/api/incidents", params={key: v, "limit": 500}).json()
+        assert lst["total"] == len(want)
+    since = client.get("/api/map", params={"since": "2016-03-01", "until": "2016-03-31"}).json()["items"]
+    assert since and all(r["date_end"] >= "2016-03-01" and r["date_start"] <= "2016-03-31" for r in since)
+    geo = client.get("/basemap/syria_admin1.geojson")
+    assert geo.status_code == 200 and len(geo.json()["features"]) == 14
+    js = client.get("/static/overview.js")
+    assert js.status_code == 200 and "textContent" in js.text
+    assert client.get("/static/vendor/leaflet/leaflet.js").status_code == 200
+
+
+def test_config_json_cannot_close_its_script_element():
+    from harmledger.present.app import safe_json, tile_origin
+
+    s = safe_json({"tilesAttribution": "</script><script>alert(1)</script>"})
+    assert "</" not in s and "<script" not in s
+    assert tile_origin("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
+    with pytest.raises(ValueError):
+        tile_origin("javascript:alert(1)")

@@ -1,6 +1,8 @@
-"""Pages in real headless Chromium (Debian's chromium, driven by Playwright): the overview shows incident
-markers, a marker leads to the incident's evidence page, a source leads to the stored document, and no
-script planted in a report runs on any page. Screenshots go to the test's temp dir."""
+"""Pages in real headless Chromium (Debian's chromium, driven by Playwright): the overview's Leaflet map
+shows incident markers, a perpetrator filter updates map, timeline and list together, a marker leads to
+the incident's evidence page, a source leads to the stored document, the reactions of a commented page
+show on its incident, and no script planted in a report or a comment runs on any page. Screenshots go
+to the test's temp dir."""
 
 from __future__ import annotations
 
@@ -9,9 +11,12 @@ import shutil
 import socket
 import threading
 import time
+from importlib import resources
 
 import pytest
 from helpers import dev_docs, make_doc, resolved_ledger
+
+from harmledger.present.app import interactive_assets
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed "
@@ -23,14 +28,28 @@ PAYLOAD = "<script>window.__pwned=1;alert('x')</script><img src=x onerror=\"wind
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, dev_units):
+    import json
+
     import uvicorn
 
+    from harmledger.ingest import ReadError, read
     from harmledger.present.app import create_app
 
+    tmp = tmp_path_factory.mktemp("web")
     docs = dev_docs(dev_units, 80)
     docs.append(make_doc(f"Russian warplanes kill 12 civilians in Saraqib {PAYLOAD}", "2016-02-15",
                          f"Evil {PAYLOAD}"))
-    lg = resolved_ledger(tmp_path_factory.mktemp("web") / "l.db", docs)
+    # a page whose comment thread carries the payload too (a real SOHR report, real comments)
+    devset = resources.files("harmledger.evaluation").joinpath("reactions/devset.jsonl").read_text("utf-8")
+    texts = {(r["source"], r["row"]): r.get("text") for r in map(json.loads, devset.splitlines())}
+    page = {"text": dev_units["u0000"]["text"], "published": "2016-02-13", "publisher": "Blog",
+            "comments": [{"text": texts[("ru_vk_news_comments_toxicity", 1763)], "author": f"Troll {PAYLOAD}"},
+                         {"text": f"{texts[('davidson_hate_offensive_en', 16856)]} {PAYLOAD}"}]}
+    jl = tmp / "thread.jsonl"
+    jl.write_text(json.dumps(page, ensure_ascii=False) + "\n", "utf-8")
+    docs += [d for d in read([jl]) if not isinstance(d, ReadError)]
+    lg = resolved_ledger(tmp / "l.db", docs)
+    assert lg.stats()["reactions"] == 2
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -41,25 +60,56 @@ def server(tmp_path_factory, dev_units):
         if srv.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", lg
     srv.should_exit = True
     t.join(timeout=10)
 
 
-def test_overview_marker_incident_source_and_no_script_runs(server, tmp_path):
+def _loaded(page) -> None:  # noqa: ANN001
+    page.wait_for_selector("body[data-total]:not([data-loading='1'])", state="attached")
+
+
+def test_overview_map_filters_incident_source_and_no_script_runs(server, tmp_path):
     from playwright.sync_api import sync_playwright
 
+    url, lg = server
+    assert interactive_assets(), "the Leaflet build is missing: pip install runs npm (setup.py)"
     dialogs: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page()
+        # the Content-Security-Policy alone would stop planted scripts; bypass it so that escaping is tested
+        ctx = browser.new_context(bypass_csp=True, viewport={"width": 1200, "height": 1000})
+        page = ctx.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(server + "/")
-        markers = page.locator("svg.map circle")
-        assert markers.count() >= 10
-        page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
-        # the Saraqib incident, reached from the list, then its source document
-        page.locator("tr", has_text="Saraqib").locator("a").first.click()
+        resp = page.goto(url + "/")
+        assert "script-src 'self'" in resp.headers["content-security-policy"]
+        _loaded(page)
+        total = int(page.evaluate("document.body.dataset.total"))
+        assert total == lg.stats()["incidents"]
+        assert page.locator(".incident-marker, .marker-cluster").count() >= 5  # markers, clustered when dense
+        assert page.locator("svg.timeline rect.bar").count() >= 2
+        assert page.locator("#list tbody tr").count() >= 10
+        page.screenshot(path=str(tmp_path / "overview.png"))
+        # filter by perpetrator: map, timeline and list follow
+        page.select_option("select[name=perpetrator]", "russia")
+        page.wait_for_url("**perpetrator=russia**")
+        _loaded(page)
+        n = int(page.evaluate("document.body.dataset.total"))
+        assert 0 < n < total
+        rows = page.locator("#list tbody tr")
+        assert rows.count() == n
+        assert all("russia" in rows.nth(i).get_attribute("data-perpetrators").split(",") for i in range(n))
+        bars = sum(int(b.get_attribute("height") != "0") for b in page.locator("svg.timeline rect.bar").all())
+        assert 1 <= bars <= n
+        page.screenshot(path=str(tmp_path / "filtered.png"))
+        # a marker opens a popup that links to its incident
+        page.locator("path.incident-marker").first.click(force=True)
+        page.locator(".leaflet-popup-content a").click()
+        assert "/incidents/" in page.url and page.locator("mark").count() >= 1
+        # the Saraqib incident, reached from the filtered list, then its source document
+        page.go_back()
+        _loaded(page)
+        page.locator("#list tr", has_text="Saraqib").locator("a").first.click()
         assert "/incidents/" in page.url and page.locator("mark").count() >= 1
         assert page.evaluate("window.__pwned") is None
         page.screenshot(path=str(tmp_path / "incident.png"), full_page=True)
@@ -67,10 +117,22 @@ def test_overview_marker_incident_source_and_no_script_runs(server, tmp_path):
         assert "/documents/" in page.url
         assert "window.__pwned=1" in page.inner_text("pre")  # shown as text
         assert page.evaluate("window.__pwned") is None
-        # a marker on the map leads to an incident page too
-        page.goto(server + "/")
-        page.locator("svg.map a").last.click()  # drawn last: on top of the others
-        assert "/incidents/" in page.url
+        # the incident under the commented page: reactions summary, payloads shown as text
+        (inc,) = [r["id"] for r in lg.incidents() if r["killed_min"] == 18 and (r["n_documents"] or 0) >= 1
+                  and lg.incident_reactions(r["id"])["reactions"]]
+        page.goto(url + f"/incidents/{inc}")
+        assert "contested by 1 reaction" in page.inner_text("p.contested")
+        page.locator("details summary").click()
+        assert page.locator("tr.reaction").count() == 2
+        assert "window.__pwned=2" in page.inner_text("details")
+        page.screenshot(path=str(tmp_path / "reactions.png"), full_page=True)
+        # every page, no planted script ran
+        docs = [r.doc for r in lg.engine.connect().exec_driver_sql("SELECT doc FROM documents").all()]
+        for path in ["/", "/tallies", *[f"/incidents/{r['id']}" for r in lg.incidents()][:40],
+                     *[f"/documents/{d}" for d in docs[-5:]]]:
+            page.goto(url + path)
+            assert page.evaluate("window.__pwned") is None, path
+        ctx.close()
         browser.close()
     assert dialogs == []
     assert (tmp_path / "overview.png").stat().st_size > 10_000

@@ -13,10 +13,13 @@ import hmac
 import html
 import json
 import re
+from importlib import resources
+from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Header, HTTPException, Path, Query
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select, text
 
@@ -24,7 +27,7 @@ from ..react import summarize
 from ..store import Ledger
 from ..store.schema import claims, documents, events, incident_claims, incidents
 from .export import tally, tally_svg
-from .report import CSS, casualty_range, highlight, reactions_html, svg_map
+from .report import COLOURS, CSS, casualty_range, highlight, reactions_html, svg_map
 
 INCIDENT_ID = r"^I[0-9a-f]{12}$"
 DOC_ID = r"^[0-9a-f]{64}$"
@@ -42,8 +45,20 @@ class Edit(BaseModel):
     note: str | None = Field(default=None, max_length=5000)
 
 
+STATIC = FsPath(__file__).resolve().parent / "static"
+VENDOR_FILES = ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css",
+                "vendor/markercluster/leaflet.markercluster.js")
+MAP_LIMIT = 20_000
+ID_LIST = r"^[a-z_]+$"
+
+
+def interactive_assets() -> bool:
+    """Whether the front-end libraries were built into the package (``setup.py`` runs npm)."""
+    return all((STATIC / f).exists() for f in VENDOR_FILES)
+
+
 def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edits: bool = False,
-               token: str | None = None) -> FastAPI:
+               token: str | None = None, tiles: str | None = None, tiles_attribution: str | None = None) -> FastAPI:
     """The app. Editing endpoints exist only with ``allow_edits`` and a ``token`` (sent as
     ``Authorization: Bearer <token>``); every edit is an audit event, as on the command line."""
     if allow_edits and not token:
@@ -54,13 +69,15 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                   description="A ledger of civilian-harm claims, incidents and their evidence "
                               f"({'editable with a token' if allow_edits else 'read-only'}).")
 
-    def incident_rows(admin1: str | None, perpetrator: str | None, grade: str | None, since: str | None,
-                      until: str | None, q: str | None, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+    def conditions(admin1: str | None, perpetrator: str | None, grade: str | None, since: str | None,
+                   until: str | None, q: str | None, means: str | None = None, target: str | None = None) -> list[Any]:
         cond = []
         if admin1:
             cond.append(incidents.c.admin1 == admin1)
-        if perpetrator:
-            cond.append(incidents.c.perpetrators.like(f"%{perpetrator}%"))
+        for col, val in ((incidents.c.perpetrators, perpetrator), (incidents.c.means, means),
+                         (incidents.c.targets, target)):
+            if val:  # one id of a comma-separated list
+                cond.append(("," + col + ",").like(f"%,{val},%"))
         if grade:
             cond.append(incidents.c.grade == grade)
         if since:
@@ -79,6 +96,12 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                     incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id)).where(
                     *[claims.c.quote.ilike(f"%{w}%") for w in (words or [q])])
             cond.append(incidents.c.id.in_(sub))
+        return cond
+
+    def incident_rows(admin1: str | None, perpetrator: str | None, grade: str | None, since: str | None,
+                      until: str | None, q: str | None, limit: int, offset: int, means: str | None = None,
+                      target: str | None = None) -> tuple[int, list[dict[str, Any]]]:
+        cond = conditions(admin1, perpetrator, grade, since, until, q, means, target)
         with lg.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(incidents).where(*cond)).scalar() or 0
             rows = conn.execute(select(incidents).where(*cond).order_by(incidents.c.date_start, incidents.c.id)
@@ -120,16 +143,43 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
     @app.get("/api/incidents")
     def api_incidents(
         admin1: Annotated[str | None, Query(max_length=64)] = None,
-        perpetrator: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z_]+$")] = None,
+        perpetrator: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
         grade: Grade | None = None,
         since: Annotated[str | None, Query(pattern=DATE)] = None,
         until: Annotated[str | None, Query(pattern=DATE)] = None,
         q: Annotated[str | None, Query(max_length=200, description="Words in a claim's text")] = None,
+        means: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
+        target: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ) -> dict[str, Any]:
-        total, rows = incident_rows(admin1, perpetrator, grade, since, until, q, limit, offset)
+        total, rows = incident_rows(admin1, perpetrator, grade, since, until, q, limit, offset, means, target)
         return {"total": total, "limit": limit, "offset": offset, "items": rows}
+
+    @app.get("/api/map")
+    def api_map(
+        admin1: Annotated[str | None, Query(max_length=64)] = None,
+        perpetrator: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
+        grade: Grade | None = None,
+        since: Annotated[str | None, Query(pattern=DATE)] = None,
+        until: Annotated[str | None, Query(pattern=DATE)] = None,
+        q: Annotated[str | None, Query(max_length=200, description="Words in a claim's text")] = None,
+        means: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
+        target: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
+    ) -> dict[str, Any]:
+        """Every matching incident (up to 20,000, by date) in compact form, for the map, timeline and list."""
+        cond = conditions(admin1, perpetrator, grade, since, until, q, means, target)
+        cols = [incidents.c[k] for k in ("id", "date_start", "date_end", "place_name", "admin1", "lat", "lon",
+                                         "where_prec", "killed_min", "killed_max", "injured_min", "injured_max",
+                                         "perpetrators", "means", "targets", "grade", "n_sources")]
+        with lg.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(incidents).where(*cond)).scalar() or 0
+            rows = [dict(r._mapping) for r in conn.execute(
+                select(*cols).where(*cond).order_by(incidents.c.date_start, incidents.c.id).limit(MAP_LIMIT))]
+        contested = lg.contested_counts()
+        for r in rows:
+            r["contested_by"] = contested.get(r["id"], 0)
+        return {"total": int(total), "truncated": total > len(rows), "items": rows}
 
     @app.get("/api/incidents/{incident_id}")
     def api_incident(incident_id: Annotated[str, Path(pattern=INCIDENT_ID)]) -> dict[str, Any]:
@@ -177,25 +227,82 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                 raise HTTPException(404, str(e).strip("'\"")) from None
 
     # ------------------------------------------------------------------ pages
-    def page(title: str, body: str) -> HTMLResponse:
+    csp = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+           + (f" {tile_origin(tiles)}" if tiles else "")
+           + "; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+
+    def page(title: str, body: str, extra_head: str = "") -> HTMLResponse:
+        """A page: scraped text is escaped by the callers; the Content-Security-Policy lets no inline or
+        foreign script run even if something slipped through."""
         return HTMLResponse(f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>"
-                            f"{html.escape(title)}</title><style>{CSS}</style></head><body>"
-                            f"<p><a href='/'>harmledger</a> · <a href='/tallies'>tallies</a></p>{body}</body></html>")
+                            f"{html.escape(title)}</title><style>{CSS}</style>{extra_head}</head><body>"
+                            f"<p><a href='/'>harmledger</a> · <a href='/tallies'>tallies</a></p>{body}</body></html>",
+                            headers={"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff"})
+
+    def facets() -> dict[str, list[str]]:
+        """The values each overview filter can take, from the incidents themselves."""
+        out: dict[str, set[str]] = {"perpetrator": set(), "means": set(), "target": set(), "admin1": set()}
+        with lg.engine.connect() as conn:
+            for r in conn.execute(select(incidents.c.perpetrators, incidents.c.means, incidents.c.targets,
+                                         incidents.c.admin1).distinct()):
+                for k, v in (("perpetrator", r.perpetrators), ("means", r.means), ("target", r.targets)):
+                    out[k].update(x for x in (v or "").split(",") if x)
+                if r.admin1:
+                    out["admin1"].add(r.admin1)
+        return {k: sorted(v) for k, v in out.items()}
 
     @app.get("/", response_class=HTMLResponse)
     def home() -> HTMLResponse:
         st = lg.stats()
-        _total, rows = incident_rows(None, None, None, None, None, None, 500, 0)
-        allrows = list(lg.incidents(order="date"))
-        items = "".join(
-            f"<tr><td><a href='/incidents/{html.escape(r['id'])}'>{html.escape(r['date_start'] or '?')}</a></td>"
-            f"<td>{html.escape(r['place_name'] or '')}</td><td>{casualty_range(r['killed_min'], r['killed_max'])}</td>"
-            f"<td>{html.escape(r['perpetrators'] or '')}</td><td>{html.escape(r['grade'])}</td></tr>" for r in rows)
-        the_map = svg_map(allrows).replace('href="#', 'href="/incidents/')
-        return page("harmledger", f"<h1>harmledger</h1><p class='meta'>{st['documents']} documents, {st['claims']} "
-                                  f"claims, {st['incidents']} incidents, {st['tallies']} tallies</p>{the_map}"
-                                  f"<table><tr><th>date</th><th>place</th><th>killed</th><th>perpetrators</th>"
-                                  f"<th>grade</th></tr>{items}</table>")
+        e = html.escape
+        head = (f"<h1>harmledger</h1><p class='meta'>{st['documents']} documents, {st['claims']} claims, "
+                f"{st['incidents']} incidents, {st['tallies']} tallies, {st.get('reactions', 0)} comment reactions</p>")
+        if not interactive_assets():  # no front-end build: the server-drawn map and list
+            _total, rows = incident_rows(None, None, None, None, None, None, 500, 0)
+            items = "".join(
+                f"<tr><td><a href='/incidents/{e(r['id'])}'>{e(r['date_start'] or '?')}</a></td>"
+                f"<td>{e(r['place_name'] or '')}</td><td>{casualty_range(r['killed_min'], r['killed_max'])}</td>"
+                f"<td>{e(r['perpetrators'] or '')}</td><td>{e(r['grade'])}</td></tr>" for r in rows)
+            the_map = svg_map(list(lg.incidents(order="date"))).replace('href="#', 'href="/incidents/')
+            return page("harmledger", f"{head}{the_map}<table><tr><th>date</th><th>place</th><th>killed</th>"
+                                      f"<th>perpetrators</th><th>grade</th></tr>{items}</table>")
+        f = facets()
+
+        def options(name: str, values: list[str], label: str) -> str:
+            opts = "".join(f"<option value='{e(v)}'>{e(v)}</option>" for v in values)
+            return f"<label>{label} <select name='{name}'><option value=''>all</option>{opts}</select></label>"
+
+        grades = ["single_source", "corroborated", "contested", "confirmed", "discounted"]
+        form = ("<form id='filters' class='filters'>"
+                "<label>from <input type='date' name='since'></label><label>to <input type='date' name='until'>"
+                "</label>" + options("perpetrator", f["perpetrator"], "perpetrator")
+                + options("admin1", f["admin1"], "governorate") + options("means", f["means"], "means")
+                + options("target", f["target"], "target") + options("grade", grades, "grade")
+                + "<label>words <input type='search' name='q' maxlength='200' placeholder='hospital, Saraqib…'>"
+                "</label><button type='reset'>clear</button></form>")
+        cfg = {"colours": COLOURS, "tiles": tiles, "tilesAttribution": tiles_attribution or ""}
+        body = (f"{head}{form}<div id='map' class='lmap'></div>"
+                "<p class='meta'>Basemap: UN OCHA Syria COD-AB governorates (CC BY-IGO 3.0), Natural Earth "
+                "countries (public domain); map library Leaflet (BSD-2-Clause) with Leaflet.markercluster (MIT). "
+                "Circle area ∝ highest reported killed; colour = first perpetrator.</p>"
+                "<h2>Timeline <span class='meta' id='timeline-note'></span></h2><div id='timeline'></div>"
+                "<h2>Incidents <span class='meta' id='count'></span></h2>"
+                "<table id='list'><thead><tr><th>date</th><th>place</th><th>killed</th><th>perpetrators</th>"
+                "<th>means</th><th>grade</th><th>contested</th></tr></thead><tbody></tbody></table>"
+                f"<script type='application/json' id='config'>{safe_json(cfg)}</script>")
+        extra = ("<link rel='stylesheet' href='/static/vendor/leaflet/leaflet.css'>"
+                 "<link rel='stylesheet' href='/static/vendor/markercluster/MarkerCluster.css'>"
+                 "<link rel='stylesheet' href='/static/vendor/markercluster/MarkerCluster.Default.css'>"
+                 "<link rel='stylesheet' href='/static/overview.css'>"
+                 "<script src='/static/vendor/leaflet/leaflet.js' defer></script>"
+                 "<script src='/static/vendor/markercluster/leaflet.markercluster.js' defer></script>"
+                 "<script src='/static/overview.js' defer></script>")
+        return page("harmledger", body, extra)
+
+    @app.get("/basemap/{name}.geojson")
+    def basemap(name: Literal["syria_admin1", "world_admin0_ne110m"]) -> Response:
+        data = resources.files("harmledger.present").joinpath("data", f"{name}.geojson").read_bytes()
+        return Response(data, media_type="application/geo+json")
 
     @app.get("/incidents/{incident_id}", response_class=HTMLResponse)
     def incident_page(incident_id: Annotated[str, Path(pattern=INCIDENT_ID)]) -> HTMLResponse:
@@ -242,4 +349,18 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                               f"{e(d['ingested_at'])}</p><pre style='white-space:pre-wrap'>{e(d['text'])}</pre>"
                               + (reactions_html(summarize(d["reactions"]), d["reactions"]) if d["reactions"] else ""))
 
+    app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     return app
+
+
+def safe_json(obj: Any) -> str:
+    """JSON that can sit inside a <script type="application/json"> element."""
+    return json.dumps(obj).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def tile_origin(url: str) -> str:
+    """The scheme and host of a tile URL template, for the Content-Security-Policy."""
+    m = re.match(r"^(https?://[^/{}]+|https?://\{s\}\.[^/{}]+)", url)
+    if not m:
+        raise ValueError(f"tile URL must start with http(s)://host: {url!r}")
+    return m.group(1).replace("{s}", "*")
