@@ -4,43 +4,13 @@ PostgreSQL server: idempotent ingest, resolution into incidents, grades, analyst
 from __future__ import annotations
 
 import json
-import os
-import uuid
 
-import pytest
 from helpers import make_doc
 from sqlalchemy import text
 
 from harmledger import Document
 from harmledger.extract import get_extractor
 from harmledger.store import Ledger
-
-PG = os.environ.get("HARMLEDGER_TEST_PG")
-BACKENDS = ["sqlite"] + (["postgresql"] if PG else [])
-
-
-@pytest.fixture(params=BACKENDS)
-def ledger(request, tmp_path):
-    if request.param == "sqlite":
-        lg = Ledger(str(tmp_path / "ledger.db"))
-        yield lg
-        lg.close()
-        return
-    # a fresh database on the real server for each test
-    from sqlalchemy import create_engine
-
-    name = "hl_" + uuid.uuid4().hex[:12]
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f"CREATE DATABASE {name}"))
-    url = PG.rsplit("/", 1)[0] + "/" + name
-    lg = Ledger(url)
-    yield lg
-    lg.close()
-    with admin.connect() as c:
-        c.execute(text(f"DROP DATABASE {name}"))
-    admin.dispose()
-
 
 # the same strike in three reports by two publishers, one more strike elsewhere, one tally
 REPORTS = [

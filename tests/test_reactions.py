@@ -154,7 +154,7 @@ def test_jsonl_comments_and_bad_comment_lists(tmp_path, dev_units, comments):
     assert rs[1].stance == "affirms" and rs[1].abuse
 
 
-def test_ledger_links_denials_to_incidents_without_changing_figures(tmp_path, dev_units, comments):
+def test_ledger_links_denials_to_incidents_without_changing_figures(ledger, tmp_path, dev_units, comments):
     article = dev_units["u0000"]["text"]
     cs = [comments["vk:1763"], comments["vk:447"], comments["davidson:6872"]]
     page = tmp_path / "page.html"
@@ -167,7 +167,7 @@ def test_ledger_links_denials_to_incidents_without_changing_figures(tmp_path, de
     lg0 = Ledger(str(tmp_path / "bare.db"))
     lg0.ingest([d for d in read([bare]) if not isinstance(d, ReadError)], ex)
     lg0.resolve()
-    lg = Ledger(str(tmp_path / "l.db"))
+    lg = ledger  # SQLite, and PostgreSQL when HARMLEDGER_TEST_PG is set
     st = lg.ingest([d for d in read([page]) if not isinstance(d, ReadError)], ex)
     lg.resolve()
     assert st.reactions == 3 and lg.stats()["reactions"] == 3
@@ -185,7 +185,7 @@ def test_ledger_links_denials_to_incidents_without_changing_figures(tmp_path, de
     assert not rep.ok and any("reaction" in p.where for p in rep.problems)
     with lg.engine.begin() as conn:  # so is a deleted reaction
         conn.execute(update(reactions).where(reactions.c.stance == "affirms").values(stance="denies"))
-        conn.execute(text("DELETE FROM reactions WHERE id = 3"))
+        conn.execute(text("DELETE FROM reactions WHERE id = (SELECT max(id) FROM reactions)"))
     assert any("reacted" in p.what for p in lg.verify().problems)
     with lg.engine.connect() as conn:
         assert conn.execute(incidents.select()).first() is not None
