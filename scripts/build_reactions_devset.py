@@ -4,7 +4,7 @@ targeted samples described in docs/annotation.md) and the coders' label files.
 Texts are kept only for sources whose license lets them ship (MIT); for eval-only sources the record
 keeps the source and row, and ``harmledger eval reactions`` reads the text from ../shared/ at run time.
 Each record gets a fixed split: ``dev`` (rules are tuned on it) or ``test`` (never used for tuning),
-from a hash of source and row.
+from a hash of source and row; comments drawn in the second round all go to ``dev``.
 """
 
 from __future__ import annotations
@@ -20,11 +20,15 @@ SAMPLE = {  # candidate file -> how it was drawn
     "davidson_hate_offensive_en.jsonl": "random+topic", "ruw_part00.jsonl": "random+topic",
     "ruw_part01.jsonl": "random+topic", "ruw_favor.jsonl": "pro-russia", "ru_2ch.jsonl": "topic",
     "ruw_contrast.jsonl": "other-conflict", "ru_contrast.jsonl": "other-conflict",
+    # round 2: more comments for tuning, all in the dev split (the test split stays as it was)
+    "r2_ruw_a.jsonl": "pro-russia", "r2_ruw_b.jsonl": "topic", "r2_ru_2ch.jsonl": "topic", "r2_ru_vk.jsonl": "topic",
 }
+ROUND2 = {"r2_ruw_a.jsonl", "r2_ruw_b.jsonl", "r2_ru_2ch.jsonl", "r2_ru_vk.jsonl"}
 LABELS = {"ru_part00.jsonl": "ru_part00", "ru_part01.jsonl": "ru_part01",
           "davidson_hate_offensive_en.jsonl": "davidson",
           "ruw_part00.jsonl": "ruw_part00", "ruw_part01.jsonl": "ruw_part01", "ruw_favor.jsonl": "ruw_favor",
-          "ru_2ch.jsonl": "ru_2ch", "ruw_contrast.jsonl": "ruw_contrast", "ru_contrast.jsonl": "ru_contrast"}
+          "ru_2ch.jsonl": "ru_2ch", "ruw_contrast.jsonl": "ruw_contrast", "ru_contrast.jsonl": "ru_contrast",
+          **{f: f.removesuffix(".jsonl") for f in ROUND2}}
 
 
 def split_of(source: str, row: int) -> str:
@@ -55,7 +59,8 @@ def main() -> None:
             if key in seen:
                 continue
             seen.add(key)
-            rec = {"source": c["source"], "row": c["row"], "sample": SAMPLE[cand], "split": split_of(*key)}
+            rec = {"source": c["source"], "row": c["row"], "sample": SAMPLE[cand],
+                   "split": "dev" if cand in ROUND2 else split_of(*key)}
             if c["source"] in SHIPPABLE:
                 rec["text"] = c["text"]
             rec |= {k: lb[k] for k in ("language", "stance", "incitement", "abuse")}

@@ -113,8 +113,10 @@ def test_overview_map_filters_incident_source_and_no_script_runs(server, tmp_pat
         assert "/incidents/" in page.url and page.locator("mark").count() >= 1
         assert page.evaluate("window.__pwned") is None
         page.screenshot(path=str(tmp_path / "incident.png"), full_page=True)
-        page.click("td.meta a")
-        assert "/documents/" in page.url
+        page.click("td.meta a >> text=in the original")
+        assert "/documents/" in page.url and "#claim-" in page.url
+        anchor = page.url.split("#")[1]
+        assert page.locator(f"pre span#{anchor}").count() == 1 and page.locator("pre mark").count() >= 2
         assert "window.__pwned=1" in page.inner_text("pre")  # shown as text
         assert page.evaluate("window.__pwned") is None
         # the incident under the commented page: reactions summary, payloads shown as text

@@ -27,7 +27,7 @@ from ..react import summarize
 from ..store import Ledger
 from ..store.schema import claims, documents, events, incident_claims, incidents
 from .export import tally, tally_svg
-from .report import COLOURS, CSS, casualty_range, highlight, reactions_html, svg_map
+from .report import COLOURS, CSS, casualty_range, evidence_spans, highlight, mark_text, reactions_html, svg_map
 
 INCIDENT_ID = r"^I[0-9a-f]{12}$"
 DOC_ID = r"^[0-9a-f]{64}$"
@@ -118,13 +118,14 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             if row is None:
                 raise HTTPException(404, f"no incident {incident_id}")
             cl = conn.execute(select(claims.c.id, claims.c.json, documents.c.doc, documents.c.publisher,
-                                     documents.c.source, documents.c.url, documents.c.published).select_from(
+                                     documents.c.source, documents.c.url, documents.c.published,
+                                     documents.c.captured_at, documents.c.ingested_at).select_from(
                 incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id).join(
                     documents, documents.c.doc == claims.c.doc)).where(incident_claims.c.incident_id == incident_id)
                 .order_by(claims.c.id))
             items = [{"claim_id": c.id, "claim": json.loads(c.json), "document": {
-                "doc": c.doc, "publisher": c.publisher, "source": c.source, "url": c.url, "published": c.published}}
-                for c in cl]
+                "doc": c.doc, "publisher": c.publisher, "source": c.source, "url": c.url, "published": c.published,
+                "captured_at": c.captured_at, "ingested_at": c.ingested_at}} for c in cl]
         reacts = lg.incident_reactions(incident_id)
         return {**dict(row._mapping), "claims": items, "contested_by": reacts["summary"]["contested_by"],
                 "reactions": reacts}
@@ -308,10 +309,20 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
     def incident_page(incident_id: Annotated[str, Path(pattern=INCIDENT_ID)]) -> HTMLResponse:
         d = incident_detail(incident_id)
         e = html.escape
+        def source(c: dict[str, Any]) -> str:
+            doc = c["document"]
+            where = f"/documents/{e(doc['doc'])}"
+            when = (f"captured {e(doc['captured_at'])}" if doc.get("captured_at")
+                    else f"ingested {e(doc['ingested_at'])}")
+            return (f"<a href='{where}'>{e(doc['publisher'] or doc['source'])}</a>"
+                    f"{' · ' + from_comment_note if c['claim'].get('from_comment') else ''}"
+                    f"<br>published {e(doc['published'] or '?')}<br>sha256 {e(doc['doc'][:16])}…<br>"
+                    f"{when}<br><a href='{where}#claim-{c['claim_id']}'>in the original</a>")
+
+        from_comment_note = "<b>read from a comment</b>"
         rows = "".join(
             f"<tr><td>{highlight(c['claim'].get('quote') or c['claim']['text'], c['claim'])}</td><td class='meta'>"
-            f"<a href='/documents/{e(c['document']['doc'])}'>{e(c['document']['publisher'] or c['document']['source'])}"
-            f"</a><br>published {e(c['document']['published'] or '?')}</td></tr>" for c in d["claims"])
+            f"{source(c)}</td></tr>" for c in d["claims"])
         with lg.engine.connect() as conn:
             evs = conn.execute(select(events.c.seq, events.c.at, events.c.kind, events.c.actor, events.c.payload)
                                .where(events.c.subject == incident_id).order_by(events.c.seq)).all()
@@ -344,9 +355,19 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
     def document_page(doc: Annotated[str, Path(pattern=DOC_ID)]) -> HTMLResponse:
         d = api_document(doc)
         e = html.escape
+        spans: list[tuple[int, int]] = []
+        anchors: dict[int, str] = {}
+        with lg.engine.connect() as conn:
+            for r in conn.execute(select(claims.c.id, claims.c.json).where(claims.c.doc == doc).order_by(claims.c.id)):
+                cj = json.loads(r.json)
+                spans += evidence_spans(cj)
+                anchors.setdefault((cj.get("quote_span") or cj["span"])[0], f"claim-{r.id}")
+        text = mark_text(d["text"], spans, anchors)
         return page(doc[:12], f"<h1>{e(d['title'] or d['source'])}</h1><p class='meta'>sha256 {e(d['doc'])} · "
-                              f"{e(d['publisher'] or '')} · published {e(d['published'] or '?')} · ingested "
-                              f"{e(d['ingested_at'])}</p><pre style='white-space:pre-wrap'>{e(d['text'])}</pre>"
+                              f"{e(d['publisher'] or '')} · published {e(d['published'] or '?')} · "
+                              f"{'captured ' + e(d['captured_at']) + ' · ' if d.get('captured_at') else ''}ingested "
+                              f"{e(d['ingested_at'])} · {len(d['claim_ids'])} claims, evidence marked</p>"
+                              f"<pre style='white-space:pre-wrap'>{text}</pre>"
                               + (reactions_html(summarize(d["reactions"]), d["reactions"]) if d["reactions"] else ""))
 
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")

@@ -92,39 +92,66 @@ def casualty_range(a: int | None, b: int | None) -> str:
     return str(a) if a == b or b is None else f"{a}–{b}"
 
 
+def evidence_spans(claim: dict[str, Any]) -> list[tuple[int, int]]:
+    """The document-text spans of a claim's evidence: counts, actors, means, targets, place, date."""
+    marks: list[tuple[int, int]] = []
+    for k in ("killed", "injured", "casualties", "displaced", "children_killed", "women_killed", "place", "date"):
+        if claim.get(k) and claim[k].get("span"):
+            marks.append((claim[k]["span"][0], claim[k]["span"][1]))
+    for k in ("perpetrators", "means", "targets"):
+        marks += [(m["span"][0], m["span"][1]) for m in claim.get(k, []) if m.get("span")]
+    return sorted(set(marks))
+
+
+def mark_text(text: str, spans: list[tuple[int, int]], anchors: dict[int, str] | None = None,
+              offset: int = 0) -> str:
+    """``text`` escaped, with each span (in coordinates shifted by ``offset``) in ``<mark>`` and an empty
+    element with the given id at each anchor position (moved to the start of a mark it falls inside).
+    Overlapping spans: the first one wins."""
+    rel: list[tuple[int, int]] = []
+    for a, b in sorted({(a - offset, b - offset) for a, b in spans if 0 <= a - offset < b - offset <= len(text)}):
+        if not rel or a >= rel[-1][1]:
+            rel.append((a, b))
+    at: dict[int, list[str]] = {}
+    for pos, ident in sorted((anchors or {}).items()):
+        p = pos - offset
+        if 0 <= p <= len(text):
+            p = next((a for a, b in rel if a < p < b), p)
+            at.setdefault(p, []).append(f"<span id='{html.escape(ident)}' class='anchor'></span>")
+    bounds = sorted({0, len(text), *at, *(x for ab in rel for x in ab)})
+    starts = dict(rel)
+    out: list[str] = []
+    for i, pos in enumerate(bounds[:-1]):
+        out += at.get(pos, [])
+        nxt = bounds[i + 1]
+        piece = html.escape(text[pos:nxt])
+        inside = any(a <= pos < b for a, b in rel)
+        if inside and (pos in starts or pos in at):
+            end = next(b for a, b in rel if a <= pos < b)
+            out.append("<mark>" if pos in starts else "")
+            out.append(piece)
+            out.append("</mark>" if nxt == end else "")
+        elif inside:
+            end = next(b for a, b in rel if a <= pos < b)
+            out.append(piece + ("</mark>" if nxt == end else ""))
+        else:
+            out.append(piece)
+    out += at.get(len(text), [])
+    return "".join(out)
+
+
 def highlight(quote: str, claim: dict[str, Any]) -> str:
     """The claim's words with its evidence (counts, actors, means, targets, place, date) marked."""
-    marks: list[tuple[int, int]] = []
-    base = (claim.get("quote_span") or [0])[0]
-    for k in ("killed", "injured", "casualties", "displaced", "children_killed", "women_killed"):
-        if claim.get(k) and claim[k].get("span"):
-            marks.append(tuple(claim[k]["span"]))  # type: ignore[arg-type]
-    for k in ("perpetrators", "means", "targets"):
-        marks += [tuple(m["span"]) for m in claim.get(k, []) if m.get("span")]  # type: ignore[misc]
-    for k in ("place", "date"):
-        if claim.get(k) and claim[k].get("span"):
-            marks.append(tuple(claim[k]["span"]))  # type: ignore[arg-type]
-    rel = sorted({(a - base, b - base) for a, b in marks if 0 <= a - base < b - base <= len(quote)})
-    out, pos = [], 0
-    for a, b in rel:
-        if a < pos:
-            continue
-        out.append(html.escape(quote[pos:a]))
-        out.append(f"<mark>{html.escape(quote[a:b])}</mark>")
-        pos = b
-    out.append(html.escape(quote[pos:]))
-    return "".join(out)
+    return mark_text(quote, evidence_spans(claim), offset=(claim.get("quote_span") or [0])[0])
 
 
-def _marked(text: str, start: int, spans: list[list[int]]) -> str:
-    out, pos = [], 0
-    for a, b in sorted((a - start, b - start) for a, b in spans):
-        if a < pos or a < 0 or b > len(text):
-            continue
-        out += [html.escape(text[pos:a]), f"<mark>{html.escape(text[a:b])}</mark>"]
-        pos = b
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
+def _reaction_row(r: dict[str, Any]) -> str:
+    e = html.escape
+    flags = (" · incitement" if r["incitement"] else "") + (" · abuse" if r["abuse"] else "")
+    words = mark_text(r["text"], [(a, b) for a, b in r.get("evidence_spans") or []], offset=r["span"][0])
+    return (f"<tr class='reaction {e(r['stance'])}'><td>{e(r['stance'])}{flags}</td><td>{words}</td>"
+            f"<td class='meta'>{e(r.get('author') or '')} {e(r.get('time') or '')}</td><td>{e(r['language'])}</td>"
+            f"<td>{r['toxicity']:.2f}</td></tr>")
 
 
 def reactions_html(summary: dict[str, Any], reactions: list[dict[str, Any]], heading: str = "h2") -> str:
@@ -138,11 +165,7 @@ def reactions_html(summary: dict[str, Any], reactions: list[dict[str, Any]], hea
     phrases = ", ".join(f"“{e(p)}” ×{n}" for p, n in summary["denial_phrases"])
     inc = "".join(f"<li>{e(i['text'][:300])} <span class='meta'>({e(i['author'] or 'anonymous')}; "
                   f"{e(', '.join(i['evidence']))})</span></li>" for i in summary["incitement"])
-    rows = "".join(
-        f"<tr class='reaction {e(r['stance'])}'><td>{e(r['stance'])}{' · incitement' if r['incitement'] else ''}"
-        f"{' · abuse' if r['abuse'] else ''}</td><td>{_marked(r['text'], r['span'][0], r.get('evidence_spans') or [])}"
-        f"</td><td class='meta'>{e(r.get('author') or '')} {e(r.get('time') or '')}</td><td>{e(r['language'])}</td>"
-        f"<td>{r['toxicity']:.2f}</td></tr>" for r in reactions)
+    rows = "".join(_reaction_row(r) for r in reactions)
     return (f"<{heading}>Reactions</{heading}><p class='contested'><b>contested by {summary['contested_by']} "
             f"reaction{'s' if summary['contested_by'] != 1 else ''}</b> <span class='meta'>(comments that deny it; "
             f"casualty figures never change because of reactions)</span></p>"
