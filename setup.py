@@ -41,8 +41,13 @@ def build_frontend() -> None:
         print("harmledger: npm not found: the web UI's map libraries are not built (the overview page "
               "falls back to its SVG map)", file=sys.stderr)
         return
-    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--omit=dev", "--loglevel=error"], cwd=FRONTEND,
-                   check=True)
+    try:
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--omit=dev", "--loglevel=error"], cwd=FRONTEND,
+                       check=True)
+    except (subprocess.CalledProcessError, OSError) as e:
+        print(f"harmledger: npm ci failed ({e}): the web UI's map libraries are not built (the overview page "
+              "falls back to its SVG map)", file=sys.stderr)
+        return
     for src, dst in FILES.items():
         s, d = FRONTEND / "node_modules" / src, VENDOR / dst
         d.parent.mkdir(parents=True, exist_ok=True)

@@ -162,9 +162,11 @@ def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progres
 
         table = Table("kind", "killed", "injured", "casualties", "victims", "perpetrators", "means", "targets",
                       "place", "date", "quote", show_lines=False)
+        from rich.markup import escape
+
         for _doc, claims in iter_claims(paths, published, stats, progress, prefilter):
             for c in claims:
-                table.add_row(*_table_row(c))
+                table.add_row(*(escape(x) for x in _table_row(c)))
         Console(width=200).print(table)
     elif fmt == "json":
         allc = [c.to_dict() for _d, cs in iter_claims(paths, published, stats, progress, prefilter) for c in cs]
@@ -232,14 +234,15 @@ def reactions_cmd(paths: tuple[str, ...], all_paragraphs: bool, fmt: str, summar
                 click.echo(f"  incitement: {i['text'][:100]!r}  [{', '.join(i['evidence'])}]")
     elif fmt == "table":
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
 
         table = Table("doc", "comment", "author", "lang", "stance", "inc", "abuse", "tox", "evidence", "text")
         for doc, rs in rows:
-            for r in rs:
-                table.add_row(doc.doc[:8], r.comment or "", (r.author or "")[:16], r.language, r.stance,
-                              "yes" if r.incitement else "", "yes" if r.abuse else "", f"{r.toxicity:.2f}",
-                              "; ".join(r.evidence)[:40], r.text.replace("\n", " ")[:70])
+            for r in rs:  # comment text is not rich markup: "[id123|Name]" and "[/b]" are shown as they are
+                table.add_row(doc.doc[:8], escape(r.comment or ""), escape((r.author or "")[:16]), r.language,
+                              r.stance, "yes" if r.incitement else "", "yes" if r.abuse else "", f"{r.toxicity:.2f}",
+                              escape("; ".join(r.evidence)[:40]), escape(r.text.replace("\n", " ")[:70]))
         Console(width=200).print(table)
     sys.stdout.flush()
     if stats["documents"] == 0:

@@ -117,14 +117,16 @@ def html_document(data: bytes, source: str, *, published: str | None = None, url
                  published=_iso_date(res.get("date")) or published, author=res.get("author") or None,
                  url=url or res.get("url") or None, publisher=res.get("sitename") or None,
                  size=len(data), encoding=enc, raw=data)
-    if comments is None and _COMMENT_HINT.search(html_text):
-        comments = threads.html_thread(html_text) or threads.trafilatura_thread(html_text)
-    if comments:
-        d.text, d.comments_start, d.comments = threads.join_thread(threads.trim_article(text, comments), comments)
+    if comments:  # given by the producer (JSONL): the article text is kept whole
+        d.text, d.comments_start, d.comments = threads.join_thread(text, comments)
+    elif comments is None and _COMMENT_HINT.search(html_text):
+        found = threads.html_thread(html_text) or threads.trafilatura_thread(html_text)
+        if found:
+            d.text, d.comments_start, d.comments = threads.join_thread(threads.trim_article(text, found), found)
     return d
 
 
-_COMMENT_HINT = re.compile(r"comment|disqus|reply", re.I)
+_COMMENT_HINT = re.compile(r"comment|disqus|reply|review", re.I)
 
 
 def _comments_field(value: object) -> list[threads.RawComment]:
@@ -138,7 +140,7 @@ def _comments_field(value: object) -> list[threads.RawComment]:
         if not isinstance(c, dict) or not isinstance(c.get("text"), str):
             raise ValueError(f"comments[{i}] must be an object with a string 'text'")
         bad = [k for k in ("author", "time", "parent", "id")
-               if c.get(k) is not None and not isinstance(c[k], str | int)]
+               if c.get(k) is not None and (isinstance(c[k], bool) or not isinstance(c[k], str | int))]
         if bad:
             raise ValueError(f"comments[{i}].{bad[0]} must be a string")
         out.append(threads.RawComment(text=c["text"], author=_opt_str(c.get("author")), time=_opt_str(c.get("time")),

@@ -14,9 +14,7 @@ import time
 from importlib import resources
 
 import pytest
-from helpers import dev_docs, make_doc, resolved_ledger
-
-from harmledger.present.app import interactive_assets
+from helpers import dev_docs, make_doc, require_map_assets, resolved_ledger
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed "
@@ -73,7 +71,7 @@ def test_overview_map_filters_incident_source_and_no_script_runs(server, tmp_pat
     from playwright.sync_api import sync_playwright
 
     url, lg = server
-    assert interactive_assets(), "the Leaflet build is missing: pip install runs npm (setup.py)"
+    require_map_assets()
     dialogs: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)

@@ -137,26 +137,29 @@ def test_text_thread_after_heading_and_all_paragraphs(tmp_path, dev_units, comme
 def test_jsonl_comments_and_bad_comment_lists(tmp_path, dev_units, comments):
     good = {"text": dev_units["u0000"]["text"], "published": "2016-06-01",
             "comments": [{"text": comments["vk:2522"], "author": "a", "time": "2022-02-20"},
-                         {"text": comments["vk:1214"], "parent": "c1"}]}
+                         {"text": comments["vk:1214"], "parent": "c1"},
+                         {"text": f"[/b] {comments['vk:447']}", "author": "[/]", "parent": "c9"}]}
     lines = [json.dumps(good, ensure_ascii=False), json.dumps({"text": "x killed", "comments": "not a list"}),
              json.dumps({"text": "y", "comments": [{"author": "no text"}]})]
     p = tmp_path / "c.jsonl"
     p.write_text("\n".join(lines) + "\n", "utf-8")
     res = subprocess.run([*CLI, "reactions", "--format", "table", str(p)], capture_output=True, text=True)
-    assert res.returncode == 0
+    assert res.returncode == 0 and "[id697432742|" in res.stdout and "[/b]" in res.stdout  # not read as markup
     errs = res.stderr.strip().splitlines()
     assert len(errs) == 2 and all(str(p) in e for e in errs)
     assert "'comments' must be a list" in errs[0] and "comments[0]" in errs[1]
     docs = [d for d in read([p]) if not isinstance(d, ReadError)]
     (d,) = docs
-    assert [(c.id, c.author, c.parent) for c in d.comments] == [("c1", "a", None), ("c2", None, "c1")]
+    assert [(c.id, c.author, c.parent) for c in d.comments] == [("c1", "a", None), ("c2", None, "c1"),
+                                                                ("c3", "[/]", None)]  # no comment c9
     rs = Reactor().react_document(d)
     assert rs[1].stance == "affirms" and rs[1].abuse
 
 
 def test_ledger_links_denials_to_incidents_without_changing_figures(ledger, tmp_path, dev_units, comments):
     article = dev_units["u0000"]["text"]
-    cs = [comments["vk:1763"], comments["vk:447"], comments["davidson:6872"]]
+    # the third comment repeats another real report: a claim read from a comment, never an incident
+    cs = [comments["vk:1763"], comments["vk:447"], dev_units["u0073"]["text"]]
     page = tmp_path / "page.html"
     page.write_text(wordpress_page(article, cs), "utf-8")
     bare = tmp_path / "bare.html"
@@ -173,11 +176,13 @@ def test_ledger_links_denials_to_incidents_without_changing_figures(ledger, tmp_
     assert st.reactions == 3 and lg.stats()["reactions"] == 3
     want = [(r["killed_min"], r["killed_max"], r["grade"]) for r in lg0.incidents()]
     got = [(r["killed_min"], r["killed_max"], r["grade"]) for r in lg.incidents()]
-    assert got == want  # reactions change no figure and no grade
+    assert got == want  # reactions and comment claims change no figure, no grade, and make no incident
+    with lg.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM claims WHERE from_comment")).scalar() >= 1
     (inc,) = [r for r in lg.incidents() if r["killed_min"] == 18]
     rx = lg.incident_reactions(inc["id"])
     assert rx["summary"]["contested_by"] == 1 and lg.contested_counts()[inc["id"]] == 1
-    assert len(rx["reactions"]) == 3
+    assert len(rx["reactions"]) == 3 and rx["summary"]["comments"] == 3
     assert lg.verify().ok
     with lg.engine.begin() as conn:  # an edited stance is noticed
         conn.execute(update(reactions).where(reactions.c.stance == "denies").values(stance="affirms"))
@@ -215,3 +220,37 @@ def test_eval_reactions_reports_per_class_and_language():
         assert sum(sum(v.values()) for v in r["confusion"].values()) == r["n"]
     assert res["all"]["language_accuracy"] >= 0.98
     assert res["all"]["abuse"]["f1"] >= 0.5
+
+
+def test_article_markup_subheadings_and_quotes_are_not_threads(tmp_path, dev_units, comments):
+    from harmledger.segment.threads import RawComment, join_thread
+
+    art, other = dev_units["u0000"]["text"], dev_units["u0073"]["text"]
+    # a WordPress article (<article id="post-…" class="post hentry">) and a "related posts" list
+    page = (f"<html><body><article id='post-4521' class='post-4521 post type-post hentry'><h1>Strike</h1>"
+            f"<div class='entry-content'><p>{_esc(art)}</p></div><footer class='entry-meta'>Leave a reply"
+            f"</footer></article><aside><ul><li id='post-77'><a href='/x'>{_esc(other)}</a></li></ul></aside>"
+            "</body></html>")
+    p = tmp_path / "wp.html"
+    p.write_text(page, "utf-8")
+    (d,) = list(read([p]))
+    assert d.comments == [] and d.comments_start is None
+    # a news subheading "Reactions" is not a comment thread
+    t = tmp_path / "news.txt"
+    t.write_text(f"{art}\n\nReactions\n\n{other}\n", "utf-8")
+    (d,) = list(read([t]))
+    assert d.comments == []
+    from harmledger.extract import get_extractor
+
+    assert not any(c.from_comment for c in get_extractor().extract_document(d))
+    # comments given in JSONL that quote the article leave the article whole
+    quote = {"html": f"<html><body><article><p>{_esc(art)}</p><p>{_esc(other)}</p></article></body></html>",
+             "comments": [{"text": other}, {"text": comments["vk:1763"]}]}
+    j = tmp_path / "q.jsonl"
+    j.write_text(json.dumps(quote, ensure_ascii=False) + "\n", "utf-8")
+    (d,) = list(read([j]))
+    assert other in d.text[:d.comments_start] and len(d.comments) == 2
+    # duplicate ids and dangling parents from a producer
+    text_, _s, cs = join_thread("article", [RawComment("a", id="c2"), RawComment("b", id="c2", parent="zz"),
+                                            RawComment("c", parent="c2")])
+    assert len({c.id for c in cs}) == 3 and cs[1].parent is None and cs[2].parent == "c2"

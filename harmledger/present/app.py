@@ -76,8 +76,8 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             cond.append(incidents.c.admin1 == admin1)
         for col, val in ((incidents.c.perpetrators, perpetrator), (incidents.c.means, means),
                          (incidents.c.targets, target)):
-            if val:  # one id of a comma-separated list
-                cond.append(("," + col + ",").like(f"%,{val},%"))
+            if val:  # one id of a comma-separated list ("_" is a letter of the id, not a wildcard)
+                cond.append(("," + col + ",").like(f"%,{val.replace('_', '!_')},%", escape="!"))
         if grade:
             cond.append(incidents.c.grade == grade)
         if since:

@@ -206,7 +206,8 @@ def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — r
             by_inc[r.incident_id].append(r)
         tallies = list(conn.execute(select(claims.c.json, documents.c.publisher, documents.c.source,
                                            documents.c.published).select_from(
-            claims.join(documents, documents.c.doc == claims.c.doc)).where(claims.c.kind == "aggregate")
+            claims.join(documents, documents.c.doc == claims.c.doc)).where(claims.c.kind == "aggregate",
+                                                                          claims.c.from_comment.is_(False))
             .order_by(documents.c.published, claims.c.id)))
     chart = ""
     rows = tally(lg, ["month", "perpetrator"])

@@ -26,12 +26,14 @@ from dataclasses import dataclass
 from ..model import Comment
 
 # ------------------------------------------------------------------ plain text
+# a line that opens a comment thread: comment words, or reply words with a count ("12 responses to …");
+# bare "Reactions" / "Responses" / "Discussion" are common news subheadings and do not count
 _HEADING = re.compile(
-    r"^\s*(?:(?:\d[\d,.]*\s+)?(?:comments?|responses?|replies|reactions?)(?:\s+to\s+.{0,200})?"
+    r"^\s*(?:(?:\d[\d,.]*\s+|reader\s+|user\s+)?comments?(?:\s+\(\d+\))?"
+    r"|\d[\d,.]*\s+(?:responses?|replies|reactions)(?:\s+to\s+.{0,200})?"
     r"|\d[\d,.]*\s+thoughts?\s+on\s+.{0,200}"
-    r"|(?:\d+\s+)?(?:комментари[йяев]*|ответ(?:ов|а)?|отзыв(?:ов|ы)?)"
-    r"|(?:\d+\s+)?(?:التعليقات|تعليقات|تعليق)"
-    r"|(?:reader\s+)?comments\s*\(\d+\)|discussion)\s*:?\s*$",
+    r"|(?:\d+\s+)?комментари[йяев]*|\d+\s+(?:ответ(?:ов|а)?|отзыв(?:ов|а)?)"
+    r"|(?:\d+\s+)?(?:التعليقات|تعليقات))\s*:?\s*$",
     re.I,
 )
 _CLOSING = re.compile(
@@ -39,9 +41,11 @@ _CLOSING = re.compile(
     r"(?:добавить|оставить|написать)\s+комментарий|أضف\s+تعليق(?:ا)?|اترك\s+تعليق(?:ا)?)\b.*$",
     re.I,
 )
+# "NAME says: text" / "NAME on DATE said:" (then the text on the next lines); "X said: …" with text after it
+# is a quotation, not an author line
 _AUTHOR_LINE = re.compile(
-    r"^\s*(?P<author>[^\n:]{1,60}?)\s+(?:on\s+(?P<time>[^\n]{4,60}?)\s+)?(?:says|said|wrote|replied|пишет|"
-    r"написал[а]?|ответил[а]?)\s*:\s*(?P<rest>.*)$",
+    r"^\s*(?P<author>[^\n:]{1,60}?)\s+(?:on\s+(?P<time>[^\n]{4,60}?)\s+)?(?:(?:says|пишет)\s*:\s*(?P<rest>.*)"
+    r"|(?:said|wrote|replied|написал[а]?|ответил[а]?)\s*:\s*)$",
     re.I,
 )
 _NOISE_LINE = re.compile(r"^\s*(?:reply|like|report|share|ответить|нравится|رد)\s*$", re.I)
@@ -84,9 +88,8 @@ def text_thread(text: str) -> tuple[int | None, list[Comment]]:
     pos = 0
     heading_end = None
     for line in text.splitlines(keepends=True):
-        if _HEADING.match(line) and pos > 0:
+        if _HEADING.match(line) and pos > 0:  # the first heading after some article text
             heading_end = pos + len(line)
-            # the last heading wins only if comments follow it; keep the first one found
             break
         pos += len(line)
     if heading_end is None:
@@ -113,7 +116,7 @@ def text_thread(text: str) -> tuple[int | None, list[Comment]]:
         m = _AUTHOR_LINE.match(lines[0])
         if m:
             author, time = m["author"].strip(), (m["time"] or None)
-            if m["rest"].strip():
+            if (m["rest"] or "").strip():
                 a += m.start("rest")
             elif len(lines) > 1:
                 a += len(lines[0]) + 1
@@ -125,6 +128,8 @@ def text_thread(text: str) -> tuple[int | None, list[Comment]]:
         pending = None
         while a < b and text[a].isspace():
             a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
         if b > a:
             comments.append(Comment(id=f"c{len(comments) + 1}", span=(a, b), author=author,
                                     time=time.strip() if time else None))
@@ -149,6 +154,10 @@ def join_thread(article: str, raw: list[RawComment]) -> tuple[str, int | None, l
             continue
         pos += 2
         cid = rc.id if rc.id and rc.id not in seen else f"c{i}"
+        n = i
+        while cid in seen:  # a page's own id "c3" may already be taken
+            n += len(raw)
+            cid = f"c{n}"
         seen.add(cid)
         comments.append(Comment(id=cid, span=(pos, pos + len(body)), author=rc.author or None,
                                 time=rc.time or None, parent=rc.parent or None))
@@ -156,13 +165,20 @@ def join_thread(article: str, raw: list[RawComment]) -> tuple[str, int | None, l
         pos += len(body)
     if not comments:
         return article, None, []
+    ids = {c.id for c in comments}
+    for c in comments:  # a reply to a comment that is not there (or to itself) replies to nothing
+        if c.parent not in ids or c.parent == c.id:
+            c.parent = None
     return "\n\n".join(parts), start, comments
 
 
 # ------------------------------------------------------------------ HTML
 _ITEM_CLASS = {"comment", "comment-item", "commentlist-item", "c-comment", "js-comment", "comment-wrapper",
                "comment-container", "reply", "review", "bypostauthor", "pingback", "trackback"}
-_ITEM_ID = re.compile(r"^(?:comment|reply|post|div-comment|li-comment)[-_]?\d+$", re.I)
+_ITEM_ID = re.compile(r"^(?:comment|reply|div-comment|li-comment)[-_]?\d+$", re.I)
+_DISQUS_ID = re.compile(r"^post-\d+$")
+# the article itself (WordPress "post"/"hentry") is never a comment, nor anything holding its body or title
+_ARTICLE_CLASS = {"hentry", "type-post", "entry-content", "post-content-main", "article-body"}
 _BODY_CLASS = ("comment-content", "comment-text", "comment_text", "commenttext", "comment-body-text",
                "post-message", "comment-message", "message", "comment__body", "comment-entry", "text")
 _AUTHOR_CLASS = ("fn", "comment-author", "author", "username", "user-name", "comment__author", "name")
@@ -185,8 +201,11 @@ def _is_item(el, in_disqus: bool) -> bool:  # noqa: ANN001
     if not isinstance(el.tag, str) or el.tag not in {"li", "article", "div", "section"}:
         return False
     cls = _classes(el)
-    if in_disqus and "post" in cls:
+    if in_disqus and ("post" in cls or _DISQUS_ID.match(el.get("id") or "")):
         return True
+    if cls & _ARTICLE_CLASS or any(isinstance(d.tag, str) and (d.tag == "h1" or _classes(d) & _ARTICLE_CLASS)
+                                   for d in el.iterdescendants()):
+        return False
     if cls & _ITEM_CLASS and not cls & {"comment-respond", "comment-reply-link", "reply-title", "comments-area"}:
         return el.tag != "div" or "reply" not in cls or bool(cls & {"comment"})
     return bool(_ITEM_ID.match(el.get("id") or "")) and el.tag in {"li", "article", "div"}
@@ -345,12 +364,24 @@ _FORM_LINE = re.compile(
 
 
 def trim_article(article: str, raw: list[RawComment]) -> str:
-    """Cut an article text where it runs into the first comment (a main-text extractor that kept it)."""
-    cut = len(article)
-    for rc in raw[:3]:
-        head = rc.text.strip()[:80]
-        if len(head) >= 25:
-            i = article.find(head)
-            if i > len(article) // 3:
-                cut = min(cut, i)
-    return article[:cut].rstrip()
+    """Cut an article text where the page's comments begin, when a main-text extractor kept them: only
+    where the first comments (up to three) all follow, in order, and the text after the cut is theirs."""
+    if not raw:
+        return article
+    heads = [" ".join(rc.text.split())[:80] for rc in raw[:3]]
+    flat = article
+    i = flat.find(heads[0]) if heads[0] else -1
+    while i > 0:
+        pos, ok = i, True
+        for h in heads:
+            j = flat.find(h, pos)
+            if not h or j < 0:
+                ok = False
+                break
+            pos = j + len(h)
+        rest = len(" ".join(flat[i:].split()))
+        thread = sum(len(" ".join(rc.text.split())) for rc in raw)
+        if ok and rest <= thread * 1.5 + 200:
+            return article[:i].rstrip()
+        i = flat.find(heads[0], i + 1)
+    return article

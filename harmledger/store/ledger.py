@@ -341,8 +341,8 @@ class Ledger:
                    claims.c.place_name, claims.c.where_prec, claims.c.perpetrators, claims.c.means,
                    claims.c.killed_min, claims.c.killed_max, claims.c.injured_min, claims.c.injured_max,
                    claims.c.from_comment, claims.c.quote, documents.c.publisher, documents.c.source).select_from(
-            claims.join(documents, documents.c.doc == claims.c.doc)).where(claims.c.kind == "incident").order_by(
-            claims.c.id)
+            claims.join(documents, documents.c.doc == claims.c.doc)).where(
+            claims.c.kind == "incident", claims.c.from_comment.is_(False)).order_by(claims.c.id)
         out = []
         for r in conn.execute(q):
             day = day_of(r.date_start) or day_of(r.published)
@@ -530,7 +530,8 @@ class Ledger:
             return {"documents": count(select(func.count()).select_from(documents)),
                     "claims": count(select(func.count()).select_from(claims)),
                     "incidents": count(select(func.count()).select_from(incidents)),
-                    "tallies": count(select(func.count()).select_from(claims).where(claims.c.kind == "aggregate")),
+                    "tallies": count(select(func.count()).select_from(claims).where(
+                        claims.c.kind == "aggregate", claims.c.from_comment.is_(False))),
                     "reactions": count(select(func.count()).select_from(reactions)),
                     "events": count(select(func.count()).select_from(events))}
 

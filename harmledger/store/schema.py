@@ -138,5 +138,5 @@ CREATE VIEW IF NOT EXISTS tallies AS
 SELECT c.id, c.doc, c.quote, c.killed_min, c.killed_max, c.injured_min, c.casualties_min, c.displaced_min,
        c.victims, c.perpetrators, c.means, c.country, c.admin1, c.date_start, c.date_end, c.date_prec,
        d.publisher, d.published, d.source
-FROM claims c JOIN documents d ON d.doc = c.doc WHERE c.kind = 'aggregate'
+FROM claims c JOIN documents d ON d.doc = c.doc WHERE c.kind = 'aggregate' AND NOT c.from_comment
 """

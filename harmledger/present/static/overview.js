@@ -171,7 +171,9 @@
         const m = L.circleMarker([r.lat, r.lon], { radius: rad, color: c, weight: 1, fillColor: c, fillOpacity: 0.55,
           className: "incident-marker" });
         m.bindPopup(popup(r));
-        m.bindTooltip((r.date_start || "?") + " " + (r.place_name || ""), { sticky: true });
+        const tip = document.createElement("span");
+        tip.textContent = (r.date_start || "?") + " " + (r.place_name || "");
+        m.bindTooltip(tip, { sticky: true });
         markers.push(m);
       }
       cluster.addLayers(markers);
