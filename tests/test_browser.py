@@ -42,7 +42,7 @@ def server(tmp_path_factory, dev_units):
     texts = {(r["source"], r["row"]): r.get("text") for r in map(json.loads, devset.splitlines())}
     page = {"text": dev_units["u0000"]["text"], "published": "2016-02-13", "publisher": "Blog",
             "comments": [{"text": texts[("ru_vk_news_comments_toxicity", 1763)], "author": f"Troll {PAYLOAD}"},
-                         {"text": f"{texts[('davidson_hate_offensive_en', 16856)]} {PAYLOAD}"}]}
+                         {"text": f"{texts[('davidson_hate_offensive_en', 20795)]} {PAYLOAD}"}]}
     jl = tmp / "thread.jsonl"
     jl.write_text(json.dumps(page, ensure_ascii=False) + "\n", "utf-8")
     docs += [d for d in read([jl]) if not isinstance(d, ReadError)]

@@ -24,11 +24,11 @@ CLI = [sys.executable, "-m", "harmledger.cli"]
 
 @pytest.fixture(scope="module")
 def comments() -> dict[str, str]:
-    """Real comments of the dev set, by source:row."""
+    """Real comments of the dev set's *dev* split (the test split is never used to tune or test rules)."""
     raw = resources.files("harmledger.evaluation").joinpath("reactions/devset.jsonl").read_text("utf-8")
     recs = [json.loads(x) for x in raw.splitlines() if x.strip()]
     short = {"ru_vk_news_comments_toxicity": "vk", "davidson_hate_offensive_en": "davidson"}
-    return {f"{short[r['source']]}:{r['row']}": r["text"] for r in recs if "text" in r}
+    return {f"{short[r['source']]}:{r['row']}": r["text"] for r in recs if "text" in r and r["split"] == "dev"}
 
 
 def _esc(s: str) -> str:
@@ -92,9 +92,9 @@ def test_disqus_thread_and_trafilatura_fallback(tmp_path, dev_units, comments):
     page = f"""<html><body><div class="article"><p>{_esc(dev_units['u0000']['text'])}</p></div>
 <div id="disqus_thread"><ul class="post-list"><li class="post" id="post-1"><div class="post-content">
 <span class="author"><a>pubsubs</a></span><a class="time-ago" title="Monday, March 7, 2016 1:00 PM">ago</a>
-<div class="post-message"><p>{_esc(comments['davidson:6872'])}</p></div>
+<div class="post-message"><p>{_esc(comments['vk:2107'])}</p></div>
 <ul class="children"><li class="post" id="post-2"><div class="post-content"><span class="author">x</span>
-<div class="post-message"><p>{_esc(comments['davidson:16856'])}</p></div></div></li></ul></div></li></ul></div>
+<div class="post-message"><p>{_esc(comments['davidson:20795'])}</p></div></div></li></ul></div></li></ul></div>
 </body></html>"""
     p = tmp_path / "d.html"
     p.write_text(page, "utf-8")
@@ -102,13 +102,13 @@ def test_disqus_thread_and_trafilatura_fallback(tmp_path, dev_units, comments):
     assert [(c.id, c.author, c.parent) for c in d.comments] == [("post-1", "pubsubs", None), ("post-2", "x", "post-1")]
     assert d.comments[0].time == "Monday, March 7, 2016 1:00 PM"
     rs = Reactor().react_document(d)
-    assert rs[0].stance == "affirms" and rs[1].incitement and "die" in " ".join(rs[1].evidence)
+    assert rs[0].stance == "denies" and rs[1].incitement and rs[1].abuse
 
 
 def test_text_thread_after_heading_and_all_paragraphs(tmp_path, dev_units, comments):
     body = (f"{dev_units['u0000']['text']}\n\n{dev_units['u0073']['text']}\n\n3 comments\n\n"
             f"Dmitry says:\n{comments['vk:1763']}\nReply\n\n"
-            f"Aglaya on June 3, 2016 at 9:12 pm said:\n\n{comments['vk:447']}\n\n{comments['davidson:16856']}\n\n"
+            f"Aglaya on June 3, 2016 at 9:12 pm said:\n\n{comments['vk:447']}\n\n{comments['davidson:20795']}\n\n"
             "Leave a Reply\n\nYour email address will not be published.\n")
     p = tmp_path / "thread.txt"
     p.write_bytes(body.encode("utf-8"))
@@ -137,14 +137,14 @@ def test_text_thread_after_heading_and_all_paragraphs(tmp_path, dev_units, comme
 def test_jsonl_comments_and_bad_comment_lists(tmp_path, dev_units, comments):
     good = {"text": dev_units["u0000"]["text"], "published": "2016-06-01",
             "comments": [{"text": comments["vk:2522"], "author": "a", "time": "2022-02-20"},
-                         {"text": comments["vk:1214"], "parent": "c1"},
+                         {"text": comments["vk:2581"], "parent": "c1"},
                          {"text": f"[/b] {comments['vk:447']}", "author": "[/]", "parent": "c9"}]}
     lines = [json.dumps(good, ensure_ascii=False), json.dumps({"text": "x killed", "comments": "not a list"}),
              json.dumps({"text": "y", "comments": [{"author": "no text"}]})]
     p = tmp_path / "c.jsonl"
     p.write_text("\n".join(lines) + "\n", "utf-8")
     res = subprocess.run([*CLI, "reactions", "--format", "table", str(p)], capture_output=True, text=True)
-    assert res.returncode == 0 and "[id697432742|" in res.stdout and "[/b]" in res.stdout  # not read as markup
+    assert res.returncode == 0 and "[/b]" in res.stdout and "[/]" in res.stdout  # not read as markup
     errs = res.stderr.strip().splitlines()
     assert len(errs) == 2 and all(str(p) in e for e in errs)
     assert "'comments' must be a list" in errs[0] and "comments[0]" in errs[1]
@@ -153,7 +153,7 @@ def test_jsonl_comments_and_bad_comment_lists(tmp_path, dev_units, comments):
     assert [(c.id, c.author, c.parent) for c in d.comments] == [("c1", "a", None), ("c2", None, "c1"),
                                                                 ("c3", "[/]", None)]  # no comment c9
     rs = Reactor().react_document(d)
-    assert rs[1].stance == "affirms" and rs[1].abuse
+    assert rs[1].stance == "justifies" and rs[1].abuse
 
 
 def test_ledger_links_denials_to_incidents_without_changing_figures(ledger, tmp_path, dev_units, comments):
@@ -200,10 +200,11 @@ def test_summary_counts_and_incitement_list(comments):
     r = Reactor()
     from harmledger.model import Comment, Document
 
-    text = "\n\n".join(comments[k] for k in ("vk:1763", "vk:2522", "davidson:16856", "vk:796"))
+    keys = ("vk:1763", "vk:2522", "davidson:20795", "vk:2581")
+    text = "\n\n".join(comments[k] for k in keys)
     d = Document(doc="x" * 64, source="t", text=text, format="txt")
     d.comments = [Comment(id=f"c{i}", span=(text.index(comments[k]), text.index(comments[k]) + len(comments[k])))
-                  for i, k in enumerate(("vk:1763", "vk:2522", "davidson:16856", "vk:796"), 1)]
+                  for i, k in enumerate(keys, 1)]
     s = summarize(r.react_document(d))
     assert s["comments"] == 4 and s["stance"]["denies"] == 2 and s["contested_by"] == 2
     assert [i["comment"] for i in s["incitement"]] == ["c3"]
