@@ -13,11 +13,12 @@ import hmac
 import html
 import json
 import re
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Header, HTTPException, Path, Query
+from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -50,6 +51,33 @@ VENDOR_FILES = ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css",
                 "vendor/markercluster/leaflet.markercluster.js")
 MAP_LIMIT = 20_000
 ID_LIST = r"^[a-z_]+$"
+
+
+@dataclass(slots=True)
+class Filters:
+    """The incident filters shared by ``/api/incidents`` and ``/api/map`` (and the overview's form)."""
+
+    admin1: str | None
+    perpetrator: str | None
+    grade: str | None
+    since: str | None
+    until: str | None
+    q: str | None
+    means: str | None
+    target: str | None
+
+
+def filters(
+    admin1: Annotated[str | None, Query(max_length=64)] = None,
+    perpetrator: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
+    grade: Grade | None = None,
+    since: Annotated[str | None, Query(pattern=DATE)] = None,
+    until: Annotated[str | None, Query(pattern=DATE)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Words in a claim's text")] = None,
+    means: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
+    target: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
+) -> Filters:
+    return Filters(admin1, perpetrator, grade, since, until, q, means, target)
 
 
 def interactive_assets() -> bool:
@@ -142,34 +170,17 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
         return lg.stats()
 
     @app.get("/api/incidents")
-    def api_incidents(
-        admin1: Annotated[str | None, Query(max_length=64)] = None,
-        perpetrator: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
-        grade: Grade | None = None,
-        since: Annotated[str | None, Query(pattern=DATE)] = None,
-        until: Annotated[str | None, Query(pattern=DATE)] = None,
-        q: Annotated[str | None, Query(max_length=200, description="Words in a claim's text")] = None,
-        means: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
-        target: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
-        limit: Annotated[int, Query(ge=1, le=500)] = 100,
-        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    ) -> dict[str, Any]:
-        total, rows = incident_rows(admin1, perpetrator, grade, since, until, q, limit, offset, means, target)
+    def api_incidents(f: Annotated[Filters, Depends(filters)],
+                      limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                      offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
+        total, rows = incident_rows(f.admin1, f.perpetrator, f.grade, f.since, f.until, f.q, limit, offset, f.means,
+                                    f.target)
         return {"total": total, "limit": limit, "offset": offset, "items": rows}
 
     @app.get("/api/map")
-    def api_map(
-        admin1: Annotated[str | None, Query(max_length=64)] = None,
-        perpetrator: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
-        grade: Grade | None = None,
-        since: Annotated[str | None, Query(pattern=DATE)] = None,
-        until: Annotated[str | None, Query(pattern=DATE)] = None,
-        q: Annotated[str | None, Query(max_length=200, description="Words in a claim's text")] = None,
-        means: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
-        target: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
-    ) -> dict[str, Any]:
+    def api_map(f: Annotated[Filters, Depends(filters)]) -> dict[str, Any]:
         """Every matching incident (up to 20,000, by date) in compact form, for the map, timeline and list."""
-        cond = conditions(admin1, perpetrator, grade, since, until, q, means, target)
+        cond = conditions(f.admin1, f.perpetrator, f.grade, f.since, f.until, f.q, f.means, f.target)
         cols = [incidents.c[k] for k in ("id", "date_start", "date_end", "place_name", "admin1", "lat", "lon",
                                          "where_prec", "killed_min", "killed_max", "injured_min", "injured_max",
                                          "perpetrators", "means", "targets", "grade", "n_sources")]
