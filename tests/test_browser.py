@@ -128,8 +128,8 @@ def test_overview_map_filters_incident_source_and_no_script_runs(server, tmp_pat
         page.screenshot(path=str(tmp_path / "reactions.png"), full_page=True)
         # every page, no planted script ran
         docs = [r.doc for r in lg.engine.connect().exec_driver_sql("SELECT doc FROM documents").all()]
-        for path in ["/", "/tallies", *[f"/incidents/{r['id']}" for r in lg.incidents()][:40],
-                     *[f"/documents/{d}" for d in docs[-5:]]]:
+        for path in ["/", "/tallies", *[f"/incidents/{r['id']}" for r in lg.incidents()],
+                     *[f"/documents/{d}" for d in docs]]:
             page.goto(url + path)
             assert page.evaluate("window.__pwned") is None, path
         ctx.close()
