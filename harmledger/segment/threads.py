@@ -203,12 +203,15 @@ def _is_item(el, in_disqus: bool) -> bool:  # noqa: ANN001
     cls = _classes(el)
     if in_disqus and ("post" in cls or _DISQUS_ID.match(el.get("id") or "")):
         return True
-    if cls & _ARTICLE_CLASS or any(isinstance(d.tag, str) and (d.tag == "h1" or _classes(d) & _ARTICLE_CLASS)
-                                   for d in el.iterdescendants()):
+    if cls & _ARTICLE_CLASS:
         return False
     if cls & _ITEM_CLASS and not cls & {"comment-respond", "comment-reply-link", "reply-title", "comments-area"}:
-        return el.tag != "div" or "reply" not in cls or bool(cls & {"comment"})
-    return bool(_ITEM_ID.match(el.get("id") or "")) and el.tag in {"li", "article", "div"}
+        ok = el.tag != "div" or "reply" not in cls or bool(cls & {"comment"})
+    else:
+        ok = bool(_ITEM_ID.match(el.get("id") or "")) and el.tag in {"li", "article", "div"}
+    # (checked last: candidates are few) nothing holding the article's title or body is a comment
+    return ok and not any(isinstance(d.tag, str) and (d.tag == "h1" or _classes(d) & _ARTICLE_CLASS)
+                          for d in el.iterdescendants())
 
 
 def _find(el, classes: tuple[str, ...], stop: set):  # noqa: ANN001, ANN202
