@@ -3,9 +3,9 @@ incitement, abuse and toxicity — each with the words that show it.
 
 The rules are data: ``lang/<xx>/reactions.json`` holds, per language, weighted regular-expression cues
 for the four stances of ``docs/stance.md`` (``denies``, ``justifies``, ``deflects``, ``affirms``),
-``incitement``, ``abuse`` and ``profanity``, and the language's negators. Every language's cues run on
-every comment (they are script-specific, and a Russian thread quotes English words), so a language-ID
-error does not silence a comment. Scoring:
+``incitement``, ``abuse`` and ``profanity``, the language's negators and its script. A language's cues
+run on every comment that has letters of its script — not only on comments identified as that language
+(a Russian thread quotes English words) — so a language-ID error does not silence a comment. Scoring:
 
 * a category's score is ``1 - prod(1 - w)`` over its hits (overlapping hits of one category count once,
   the strongest);
@@ -102,7 +102,7 @@ def _combined(hits: list[Hit]) -> float:
 
 
 class Reactor:
-    """Scores comments with the cues of ``languages`` (all applied to every comment)."""
+    """Scores comments with the cues of ``languages`` (each on every comment written partly in its script)."""
 
     def __init__(self, languages: Iterable[str] = LANGUAGES) -> None:
         self.languages = tuple(languages)
