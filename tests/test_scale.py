@@ -22,14 +22,21 @@ BIN = Path(sys.executable).parent
 
 
 def corpus(tmp: Path, re3d_docs) -> Path:
-    """Two WARC archives of real report pages mixed with off-topic pages, and three JSONL shards."""
+    """Two WARC archives of real report pages mixed with off-topic pages, three JSONL shards, and a JSONL
+    file of report pages with comment threads."""
     src = tmp / "in"
     src.mkdir()
     f = resources.files("harmledger.data.demo").joinpath("ged2016_headlines.jsonl.gz")
     with f.open("rb") as fh:
-        lines = gzip.decompress(fh.read()).decode("utf-8").splitlines()[:900]
+        lines = gzip.decompress(fh.read()).decode("utf-8").splitlines()[:910]
     for k in range(3):
         (src / f"shard-{k}.jsonl").write_text("\n".join(lines[k * 300:(k + 1) * 300]) + "\n", "utf-8")
+    # pages with comment threads (real reports, real dev-set comments): reactions must travel through shards
+    devset = resources.files("harmledger.evaluation").joinpath("reactions/devset.jsonl").read_text("utf-8")
+    talk = [r["text"] for r in map(json.loads, devset.splitlines()) if r.get("text") and r["split"] == "dev"][:40]
+    pages = [{**json.loads(lines[900 + k]), "comments": [{"text": t, "author": f"u{j}"} for j, t in
+                                                         enumerate(talk[k * 4:(k + 1) * 4])]} for k in range(10)]
+    (src / "threads.jsonl").write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in pages) + "\n", "utf-8")
     off = offtopic_texts()
     build_warc(src / "crawl-a.warc.gz", [d["text"] for d in re3d_docs[:35]], off[:20])
     build_warc(src / "crawl-b.warc", [d["text"] for d in re3d_docs[35:]], off[20:])
@@ -49,7 +56,7 @@ def test_dask_engine_gives_exactly_the_local_claims_and_resumes(tmp_path, re3d_d
     assert "off-topic" in dask.stderr
     # a finished shard is skipped on re-run
     results = run([str(src)], str(tmp_path / "shards"), workers=1)
-    assert len(results) == 5 and all(r.skipped for r in results)
+    assert len(results) == 6 and all(r.skipped for r in results)
 
 
 def _free_port() -> int:
@@ -91,8 +98,8 @@ def test_ingest_on_a_scheduler_with_two_worker_processes(tmp_path, re3d_docs):
                                        text=True).stdout)
         s2 = json.loads(subprocess.run(CLI + ["stats", "--db", str(local_db), "--format", "json"],
                                        capture_output=True, text=True).stdout)
-        assert {k: s1[k] for k in ("documents", "claims", "incidents", "tallies")} == \
-               {k: s2[k] for k in ("documents", "claims", "incidents", "tallies")}
+        keys = ("documents", "claims", "incidents", "tallies", "reactions")
+        assert {k: s1[k] for k in keys} == {k: s2[k] for k in keys} and s1["reactions"] == 40
     finally:
         for p in workers + [sched]:
             p.terminate()
