@@ -659,14 +659,7 @@ class Ledger:
                     flat = claim_columns(json.loads(r.json))
                     flat["published"] = seen_docs.get(r.doc)
                     flat["claim_uid"] = sha256_text(f"{r.doc}:{n}:{r.hash}")
-                    for col, v in flat.items():
-                        got = getattr(r, col)
-                        if isinstance(v, float) and got is not None:
-                            same = abs(float(got) - v) < 1e-9
-                        else:
-                            same = got == v or (isinstance(v, bool) and bool(got) == v)
-                        if not same:
-                            rep.problems.append(Problem(where, f"column {col} is {got!r} but the claim says {v!r}"))
+                    rep.problems += _column_problems(where, r, flat, "claim")
                 per_doc.setdefault(r.doc, []).append(r.hash)
             for d, hashes in extracted.items():
                 have = per_doc.get(d, [])
@@ -683,13 +676,7 @@ class Ledger:
                 if sha256_text(r.json) != r.hash:
                     rep.problems.append(Problem(where, "reaction JSON changed after it was read"))
                 else:
-                    flat = reaction_row(r.doc, json.loads(r.json))
-                    for col, v in flat.items():
-                        got = getattr(r, col)
-                        same = (abs(float(got) - v) < 1e-9 if isinstance(v, float) and got is not None
-                                else got == v or (isinstance(v, bool) and bool(got) == v))
-                        if not same:
-                            rep.problems.append(Problem(where, f"column {col} is {got!r} but the reaction says {v!r}"))
+                    rep.problems += _column_problems(where, r, reaction_row(r.doc, json.loads(r.json)), "reaction")
                 per_doc_r.setdefault(r.doc, []).append(r.hash)
             for d in sorted(set(reacted) | set(per_doc_r)):
                 if reacted.get(d) != per_doc_r.get(d):
@@ -714,6 +701,20 @@ class Ledger:
                         rep.problems.append(Problem("incidents", f"the incidents table does not match its claims "
                                                                  f"and edits ({len(bad)} altered, e.g. {bad[:3]})"))
         return rep
+
+
+def _column_problems(where: str, row: Any, flat: dict[str, Any], what: str) -> list[Problem]:
+    """The flat columns of a stored row that disagree with the values its JSON gives them."""
+    out = []
+    for col, v in flat.items():
+        got = getattr(row, col)
+        if isinstance(v, float) and got is not None:
+            same = abs(float(got) - v) < 1e-9
+        else:
+            same = got == v or (isinstance(v, bool) and bool(got) == v)
+        if not same:
+            out.append(Problem(where, f"column {col} is {got!r} but the {what} says {v!r}"))
+    return out
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
