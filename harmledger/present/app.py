@@ -97,23 +97,22 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                   description="A ledger of civilian-harm claims, incidents and their evidence "
                               f"({'editable with a token' if allow_edits else 'read-only'}).")
 
-    def conditions(admin1: str | None, perpetrator: str | None, grade: str | None, since: str | None,
-                   until: str | None, q: str | None, means: str | None = None, target: str | None = None) -> list[Any]:
+    def conditions(f: Filters) -> list[Any]:
         cond = []
-        if admin1:
-            cond.append(incidents.c.admin1 == admin1)
-        for col, val in ((incidents.c.perpetrators, perpetrator), (incidents.c.means, means),
-                         (incidents.c.targets, target)):
+        if f.admin1:
+            cond.append(incidents.c.admin1 == f.admin1)
+        for col, val in ((incidents.c.perpetrators, f.perpetrator), (incidents.c.means, f.means),
+                         (incidents.c.targets, f.target)):
             if val:  # one id of a comma-separated list ("_" is a letter of the id, not a wildcard)
                 cond.append(("," + col + ",").like(f"%,{val.replace('_', '!_')},%", escape="!"))
-        if grade:
-            cond.append(incidents.c.grade == grade)
-        if since:
-            cond.append(incidents.c.date_end >= since)
-        if until:
-            cond.append(incidents.c.date_start <= until)
-        if q:
-            words = [w for w in re.findall(r"\w+", q)][:20]
+        if f.grade:
+            cond.append(incidents.c.grade == f.grade)
+        if f.since:
+            cond.append(incidents.c.date_end >= f.since)
+        if f.until:
+            cond.append(incidents.c.date_start <= f.until)
+        if f.q:
+            words = [w for w in re.findall(r"\w+", f.q)][:20]
             if fts and words:  # SQLite FTS5: every word, as a phrase, in the claim's text
                 match = " ".join('"' + w.replace('"', "") + '"' for w in words)
                 hits = select(text("rowid")).select_from(text("claims_fts")).where(text("claims_fts MATCH :m"))
@@ -122,22 +121,23 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             else:
                 sub = select(incident_claims.c.incident_id).select_from(
                     incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id)).where(
-                    *[claims.c.quote.ilike(f"%{w}%") for w in (words or [q])])
+                    *[claims.c.quote.ilike(f"%{w}%") for w in (words or [f.q])])
             cond.append(incidents.c.id.in_(sub))
         return cond
 
-    def incident_rows(admin1: str | None, perpetrator: str | None, grade: str | None, since: str | None,
-                      until: str | None, q: str | None, limit: int, offset: int, means: str | None = None,
-                      target: str | None = None) -> tuple[int, list[dict[str, Any]]]:
-        cond = conditions(admin1, perpetrator, grade, since, until, q, means, target)
+    def with_contested(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        contested = lg.contested_counts([r["id"] for r in rows])
+        for r in rows:
+            r["contested_by"] = contested.get(r["id"], 0)
+        return rows
+
+    def incident_rows(f: Filters, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+        cond = conditions(f)
         with lg.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(incidents).where(*cond)).scalar() or 0
             rows = conn.execute(select(incidents).where(*cond).order_by(incidents.c.date_start, incidents.c.id)
                                 .limit(limit).offset(offset))
-            out = [dict(r._mapping) for r in rows]
-        contested = lg.contested_counts()
-        for r in out:
-            r["contested_by"] = contested.get(r["id"], 0)
+            out = with_contested([dict(r._mapping) for r in rows])
         return int(total), out
 
     def incident_detail(incident_id: str) -> dict[str, Any]:
@@ -173,14 +173,13 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
     def api_incidents(f: Annotated[Filters, Depends(filters)],
                       limit: Annotated[int, Query(ge=1, le=500)] = 100,
                       offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
-        total, rows = incident_rows(f.admin1, f.perpetrator, f.grade, f.since, f.until, f.q, limit, offset, f.means,
-                                    f.target)
+        total, rows = incident_rows(f, limit, offset)
         return {"total": total, "limit": limit, "offset": offset, "items": rows}
 
     @app.get("/api/map")
     def api_map(f: Annotated[Filters, Depends(filters)]) -> dict[str, Any]:
         """Every matching incident (up to 20,000, by date) in compact form, for the map, timeline and list."""
-        cond = conditions(f.admin1, f.perpetrator, f.grade, f.since, f.until, f.q, f.means, f.target)
+        cond = conditions(f)
         cols = [incidents.c[k] for k in ("id", "date_start", "date_end", "place_name", "admin1", "lat", "lon",
                                          "where_prec", "killed_min", "killed_max", "injured_min", "injured_max",
                                          "perpetrators", "means", "targets", "grade", "n_sources")]
@@ -188,10 +187,7 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             total = conn.execute(select(func.count()).select_from(incidents).where(*cond)).scalar() or 0
             rows = [dict(r._mapping) for r in conn.execute(
                 select(*cols).where(*cond).order_by(incidents.c.date_start, incidents.c.id).limit(MAP_LIMIT))]
-        contested = lg.contested_counts()
-        for r in rows:
-            r["contested_by"] = contested.get(r["id"], 0)
-        return {"total": int(total), "truncated": total > len(rows), "items": rows}
+        return {"total": int(total), "truncated": total > len(rows), "items": with_contested(rows)}
 
     @app.get("/api/incidents/{incident_id}")
     def api_incident(incident_id: Annotated[str, Path(pattern=INCIDENT_ID)]) -> dict[str, Any]:
@@ -270,7 +266,7 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
         head = (f"<h1>harmledger</h1><p class='meta'>{st['documents']} documents, {st['claims']} claims, "
                 f"{st['incidents']} incidents, {st['tallies']} tallies, {st.get('reactions', 0)} comment reactions</p>")
         if not interactive_assets():  # no front-end build: the server-drawn map and list
-            _total, rows = incident_rows(None, None, None, None, None, None, 500, 0)
+            _total, rows = incident_rows(filters(), 500, 0)
             items = "".join(
                 f"<tr><td><a href='/incidents/{e(r['id'])}'>{e(r['date_start'] or '?')}</a></td>"
                 f"<td>{e(r['place_name'] or '')}</td><td>{casualty_range(r['killed_min'], r['killed_max'])}</td>"

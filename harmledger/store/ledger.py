@@ -578,14 +578,19 @@ class Ledger:
             rs = [json.loads(r.json) for r in rows]
         return {"summary": summarize(rs), "reactions": rs}
 
-    def contested_counts(self) -> dict[str, int]:
-        """Incident id → number of denying reactions under the articles that report it."""
+    def contested_counts(self, ids: list[str] | None = None) -> dict[str, int]:
+        """Incident id → number of denying reactions under the articles that report it (for ``ids``, or all)."""
         q = (select(incident_claims.c.incident_id, func.count(func.distinct(reactions.c.id)))
              .select_from(incident_claims)
              .join(claims, claims.c.id == incident_claims.c.claim_id)
              .join(reactions, reactions.c.doc == claims.c.doc)
              .where(reactions.c.stance == "denies", claims.c.from_comment.is_(False))
              .group_by(incident_claims.c.incident_id))
+        if ids is not None:
+            if not ids:
+                return {}
+            if len(ids) <= 500:  # a page of incidents; the map asks for all of them
+                q = q.where(incident_claims.c.incident_id.in_(ids))
         with self.engine.connect() as conn:
             return {r[0]: int(r[1]) for r in conn.execute(q)}
 
