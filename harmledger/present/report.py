@@ -108,35 +108,33 @@ def mark_text(text: str, spans: list[tuple[int, int]], anchors: dict[int, str] |
     """``text`` escaped, with each span (in coordinates shifted by ``offset``) in ``<mark>`` and an empty
     element with the given id at each anchor position (moved to the start of a mark it falls inside).
     Overlapping spans: the first one wins."""
-    rel: list[tuple[int, int]] = []
+    marks: list[tuple[int, int]] = []
     for a, b in sorted({(a - offset, b - offset) for a, b in spans if 0 <= a - offset < b - offset <= len(text)}):
-        if not rel or a >= rel[-1][1]:
-            rel.append((a, b))
-    at: dict[int, list[str]] = {}
+        if not marks or a >= marks[-1][1]:
+            marks.append((a, b))
+    at: dict[int, str] = {}
     for pos, ident in sorted((anchors or {}).items()):
         p = pos - offset
         if 0 <= p <= len(text):
-            p = next((a for a, b in rel if a < p < b), p)
-            at.setdefault(p, []).append(f"<span id='{html.escape(ident)}' class='anchor'></span>")
-    bounds = sorted({0, len(text), *at, *(x for ab in rel for x in ab)})
-    starts = dict(rel)
+            p = next((a for a, b in marks if a < p < b), p)
+            at[p] = at.get(p, "") + f"<span id='{html.escape(ident)}' class='anchor'></span>"
     out: list[str] = []
-    for i, pos in enumerate(bounds[:-1]):
-        out += at.get(pos, [])
-        nxt = bounds[i + 1]
-        piece = html.escape(text[pos:nxt])
-        inside = any(a <= pos < b for a, b in rel)
-        if inside and (pos in starts or pos in at):
-            end = next(b for a, b in rel if a <= pos < b)
-            out.append("<mark>" if pos in starts else "")
-            out.append(piece)
-            out.append("</mark>" if nxt == end else "")
-        elif inside:
-            end = next(b for a, b in rel if a <= pos < b)
-            out.append(piece + ("</mark>" if nxt == end else ""))
-        else:
-            out.append(piece)
-    out += at.get(len(text), [])
+    pos = 0
+
+    def plain(end: int) -> None:  # text[pos:end] with the anchors that fall in it
+        nonlocal pos
+        for p in sorted(k for k in at if pos <= k < end):
+            out.extend((html.escape(text[pos:p]), at[p]))
+            pos = p
+        out.append(html.escape(text[pos:end]))
+        pos = end
+
+    for a, b in marks:
+        plain(a)
+        out.extend((at.get(a, ""), f"<mark>{html.escape(text[a:b])}</mark>"))
+        pos = b
+    plain(len(text))
+    out.append(at.get(len(text), ""))
     return "".join(out)
 
 
