@@ -127,7 +127,8 @@ def test_overview_map_filters_incident_source_and_no_script_runs(server, tmp_pat
         assert "window.__pwned=2" in page.inner_text("details")
         page.screenshot(path=str(tmp_path / "reactions.png"), full_page=True)
         # every page, no planted script ran
-        docs = [r.doc for r in lg.engine.connect().exec_driver_sql("SELECT doc FROM documents").all()]
+        with lg.engine.connect() as conn:
+            docs = [r.doc for r in conn.exec_driver_sql("SELECT doc FROM documents")]
         for path in ["/", "/tallies", *[f"/incidents/{r['id']}" for r in lg.incidents()],
                      *[f"/documents/{d}" for d in docs]]:
             page.goto(url + path)

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..react import summarize
 from ..store import Ledger
 from ..store.schema import claims, documents, incident_claims
 from .export import tally, tally_svg
@@ -193,6 +194,7 @@ def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — r
     stats = lg.stats()
     ver = lg.verify()
     incs = list(lg.incidents(order="date"))
+    reacts = lg.reactions_by_incident()
     # claims of each incident, with their documents
     q = select(incident_claims.c.incident_id, claims.c.id, claims.c.json, documents.c.doc, documents.c.publisher,
                documents.c.source, documents.c.url, documents.c.published, documents.c.captured_at).select_from(
@@ -251,9 +253,8 @@ def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — r
             parts.append(f"<tr><td>{highlight(cj.get('quote') or cj['text'], cj)}</td><td class='meta'>{src}<br>"
                          f"published {e(c.published or '?')}<br>sha256 {e(c.doc[:16])}…</td></tr>")
         parts.append("</table>")
-        if stats.get("reactions"):
-            rx = lg.incident_reactions(r["id"])
-            parts.append(reactions_html(rx["summary"], rx["reactions"], heading="h3"))
+        if r["id"] in reacts:
+            parts.append(reactions_html(summarize(reacts[r["id"]]), reacts[r["id"]], heading="h3"))
         parts.append("</div>")
     parts.append(f"<h2>Tallies ({len(tallies)})</h2><table><tr><th>report</th><th>killed</th><th>period</th>"
                  "<th>source</th></tr>")

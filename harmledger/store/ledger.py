@@ -566,16 +566,28 @@ class Ledger:
             rows = conn.execute(select(reactions.c.json).where(reactions.c.doc == doc).order_by(reactions.c.id))
             return [json.loads(r.json) for r in rows]
 
+    def reactions_by_incident(self, ids: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Incident id → the reactions under the articles its (non-comment) claims come from, in thread order;
+        for ``ids``, or every incident with reactions, in one query."""
+        q = (select(incident_claims.c.incident_id, reactions.c.id, reactions.c.json).select_from(incident_claims)
+             .join(claims, claims.c.id == incident_claims.c.claim_id)
+             .join(reactions, reactions.c.doc == claims.c.doc)
+             .where(claims.c.from_comment.is_(False)).distinct()
+             .order_by(incident_claims.c.incident_id, reactions.c.id))
+        if ids is not None:
+            q = q.where(incident_claims.c.incident_id.in_(ids))
+        out: dict[str, list[dict[str, Any]]] = {}
+        with self.engine.connect() as conn:
+            for r in conn.execute(q):
+                out.setdefault(r.incident_id, []).append(json.loads(r.json))
+        return out
+
     def incident_reactions(self, incident_id: str) -> dict[str, Any]:
-        """The reactions to an incident: those under the articles its (non-comment) claims come from, with
-        a summary (``contested_by`` = denials). Reactions never change an incident's figures or grade."""
+        """The reactions to an incident with a summary (``contested_by`` = denials). Reactions never change an
+        incident's figures or grade."""
         from ..react import summarize
 
-        with self.engine.connect() as conn:
-            docs = select(claims.c.doc).join(incident_claims, incident_claims.c.claim_id == claims.c.id).where(
-                incident_claims.c.incident_id == incident_id, claims.c.from_comment.is_(False)).distinct()
-            rows = conn.execute(select(reactions.c.json).where(reactions.c.doc.in_(docs)).order_by(reactions.c.id))
-            rs = [json.loads(r.json) for r in rows]
+        rs = self.reactions_by_incident([incident_id]).get(incident_id, [])
         return {"summary": summarize(rs), "reactions": rs}
 
     def contested_counts(self, ids: list[str] | None = None) -> dict[str, int]:
