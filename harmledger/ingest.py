@@ -120,7 +120,7 @@ def html_document(data: bytes, source: str, *, published: str | None = None, url
     if comments:  # given by the producer (JSONL): the article text is kept whole
         d.text, d.comments_start, d.comments = threads.join_thread(text, comments)
     elif comments is None and _COMMENT_HINT.search(html_text):
-        found = threads.html_thread(html_text) or threads.trafilatura_thread(html_text)
+        found = threads.page_thread(html_text)
         if found:
             d.text, d.comments_start, d.comments = threads.join_thread(threads.trim_article(text, found), found)
     return d

@@ -255,3 +255,15 @@ def test_article_markup_subheadings_and_quotes_are_not_threads(tmp_path, dev_uni
     text_, _s, cs = join_thread("article", [RawComment("a", id="c2"), RawComment("b", id="c2", parent="zz"),
                                             RawComment("c", parent="c2")])
     assert len({c.id for c in cs}) == 3 and cs[1].parent is None and cs[2].parent == "c2"
+
+
+def test_unknown_comment_markup_falls_back_to_trafilatura(tmp_path, dev_units, comments):
+    cs = [comments["vk:2107"], comments["vk:1413"]]
+    page = (f"<html><body><article><p>{_esc(dev_units['u0000']['text'])}</p></article><div id='comments'>"
+            f"<h3>2 comments</h3>" + "".join(f"<div class='c-item'><p>{_esc(c)}</p></div>" for c in cs)
+            + "<form><textarea></textarea><button>Post comment</button></form></div></body></html>")
+    p = tmp_path / "generic.html"
+    p.write_text(page, "utf-8")
+    (d,) = list(read([p]))
+    assert [d.text[a:b] for a, b in (c.span for c in d.comments)] == [" ".join(c.split()) for c in cs]
+    assert d.text[:d.comments_start].strip() == dev_units["u0000"]["text"]

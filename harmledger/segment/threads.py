@@ -4,7 +4,7 @@ Three inputs, one result — the document text is the article, then (when a thre
 comments, each on its own blank-line-separated block, and :class:`~harmledger.model.Comment` records
 with their spans, authors, times and reply-to ids:
 
-* **HTML** (:func:`html_thread`): structural rules for WordPress-style markup (``li.comment`` with
+* **HTML** (:func:`page_thread`): structural rules for WordPress-style markup (``li.comment`` with
   ``.comment-content``, ``.fn`` author, ``<time datetime>``, nested ``.children``), Disqus-style markup
   (``#disqus_thread`` ``.post`` with ``.post-message``, ``.author``, ``.time-ago``) and generic
   containers (``comment``/``reply`` classes or ``comment-123`` ids); when none is found, trafilatura's
@@ -261,13 +261,10 @@ def _is_stop(el) -> bool:  # noqa: ANN001
     return isinstance(el.tag, str) and (el.tag in {"ol", "ul", "body"} or bool(_classes(el) & _STOP_CLASS))
 
 
-def html_thread(html: str) -> list[RawComment]:
-    """Comments of an HTML page by structure (WordPress, Disqus, generic), in page order.
-
-    A comment item is the outermost element with a comment class or id below the nearest list or
-    replies container; its body is its ``comment-content``-like element, or else its own text without
-    author, date, reply-link and nested-reply parts.
-    """
+def page_thread(html: str) -> list[RawComment]:
+    """The comments of an HTML page: by structure, or else — only where the page has a comments container
+    with text beyond its reply form — by trafilatura's comment extraction (a second parse, so not for every
+    page that merely mentions comments)."""
     import lxml.etree
     import lxml.html
 
@@ -275,6 +272,39 @@ def html_thread(html: str) -> list[RawComment]:
         root = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
         return []
+    found = html_thread(root)
+    if found or not _has_thread_text(root):
+        return found
+    return trafilatura_thread(html)
+
+
+_CONTAINER = re.compile(r"comment|disqus|replies|responses", re.I)
+_NOT_THREAD = {"form", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "button", "label", "textarea"}
+
+
+def _has_thread_text(root) -> bool:  # noqa: ANN001
+    """Whether some comments container holds text other than headings, form and account lines."""
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not _CONTAINER.search(f"{el.get('id') or ''} {el.get('class') or ''}"):
+            continue
+        skip = set()
+        for d in el.iter():
+            if isinstance(d.tag, str) and (d.tag in _NOT_THREAD or _classes(d) & {"comment-respond", "respond"}):
+                skip.update(d.iter())
+        lines = [ln for ln in _text(el, skip).split("\n") if ln.strip() and not _FORM_LINE.search(ln)
+                 and not _HEADING.match(ln) and not _CLOSING.match(ln) and not _NOISE_LINE.match(ln)]
+        if lines:
+            return True
+    return False
+
+
+def html_thread(root) -> list[RawComment]:  # noqa: ANN001 - an lxml.html tree
+    """Comments of an HTML page by structure (WordPress, Disqus, generic), in page order.
+
+    A comment item is the outermost element with a comment class or id below the nearest list or
+    replies container; its body is its ``comment-content``-like element, or else its own text without
+    author, date, reply-link and nested-reply parts.
+    """
     disqus: set = set()
     for d in root.iter():
         if isinstance(d.tag, str) and (d.get("id") or "") in {"disqus_thread", "disqus-thread"}:
