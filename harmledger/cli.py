@@ -635,6 +635,7 @@ def eval_geo_cmd(ged_path: str | None, re3d_path: str | None, misses_path: str |
     ged_path = _find_ged(ged_path)
     if ged_path:
         result["ged_2017_2019_eval"] = evaluate_ged_points(ged_path, misses=misses)
+        result["ged_2017_2019_eval_with_headline"] = evaluate_ged_points(ged_path, headline=True)
         result["ged_2016_dev"] = evaluate_ged_points(ged_path, years=("2016",))
     if re3d_path is None:
         for cand in (Path(__file__).resolve().parents[1] / "tests/data/re3d", Path.cwd() / "tests/data/re3d",

@@ -80,3 +80,18 @@ def test_context_chooses_between_same_named_villages():
         assert g.geocode("Mansura", context=f"shelling in rural {adm}").admin1 == adm
     # without context the best candidate says it is unsure
     assert cands[0][1].score < 1.0
+
+
+def test_a_syrian_village_before_a_foreign_city_of_a_close_spelling():
+    g = load()
+    # "Al Karak" is spelt exactly as Jordan's city; Syria's Karak (Daraa) is the conflict's own place
+    p = g.geocode("Al Karak town")
+    assert (p.country, p.admin1) == ("SY", "Daraa")
+    assert any(c.country == "JO" for c, _ in g.candidates("Al Karak town", limit=5))  # kept, ranked lower
+    # a "village" is never a foreign city: Yemen's Sa'dah and Iraq's Ramadi are not answers for these
+    for name in ("Sa'dah village", "Ar Ramadi village"):
+        p = g.geocode(name)
+        assert p is None or p.country == "SY", (name, p)
+    # foreign cities named as such still resolve abroad
+    for name, iso in (("Mosul", "IQ"), ("Kunduz", "AF"), ("Hodeidah", "YE"), ("Gaziantep", "TR")):
+        assert g.geocode(name).country == iso, name

@@ -4,6 +4,7 @@
     village") is geocoded with no other context; the result is scored by great-circle distance to GED's
     point (within 5 km, within 25 km) and by governorate (GED ``adm_1``). No gazetteer entry or rule comes
     from these rows (the gazetteer takes GED names from 2016 rows only).
+    The same rows are also geocoded with their ``source_headline`` as context (``headline=True``).
 (b) re3d Location entities: the share of annotated locations that ``find`` locates in their document
     (an overlapping span) and the share it resolves to a place at all.
 """
@@ -31,7 +32,10 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def evaluate_ged_points(path: str | Path, years: tuple[str, ...] = ("2017", "2018", "2019"),
-                        misses: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                        misses: list[dict[str, Any]] | None = None, headline: bool = False) -> dict[str, Any]:
+    """Score ``where_coordinates`` strings against GED's points; with ``headline``, each name is geocoded
+    with its row's ``source_headline`` as context (the report a user would have; it often names
+    several places, or none near the coded one)."""
     g = load()
     rows = [r for r in csv.DictReader(open(path, encoding="utf-8"))
             if r["year"][:4] in years and r["where_prec"] in ("1", "2", "1.0", "2.0") and r["where_coordinates"]]
@@ -41,7 +45,7 @@ def evaluate_ged_points(path: str | Path, years: tuple[str, ...] = ("2017", "201
     for r in rows:
         n += 1
         names.add(r["where_coordinates"])
-        p = g.geocode(r["where_coordinates"])
+        p = g.geocode(r["where_coordinates"], r["source_headline"] if headline else None)
         adm = r["adm_1"].replace(" Governorate", "")
         adm = GED_ADM1.get(adm, adm)
         if p is None:
