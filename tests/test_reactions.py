@@ -221,6 +221,21 @@ def test_eval_reactions_reports_per_class_and_language():
         assert sum(sum(v.values()) for v in r["confusion"].values()) == r["n"]
     assert res["all"]["language_accuracy"] >= 0.98
     assert res["all"]["abuse"]["f1"] >= 0.5
+    # the test split's second, independent coder: agreement, and that coder scored like a system
+    a = res["agreement"]
+    assert a["n"] == res["test"]["n"]
+    assert 0.6 <= a["stance_kappa"] <= 1.0 and a["coder2_stance_macro_f1"] >= 0.75
+    assert 0.0 <= a["harmledger_vs_coder2_stance_macro_f1"] <= 1.0
+
+
+def test_cohen_kappa_on_a_worked_example():
+    from harmledger.evaluation.reactions_eval import cohen_kappa
+
+    # 50 items: 20 yes/yes, 15 no/no, 5 yes/no, 10 no/yes -> po 0.7, pe 0.5, kappa 0.4
+    a = ["y"] * 20 + ["n"] * 15 + ["y"] * 5 + ["n"] * 10
+    b = ["y"] * 20 + ["n"] * 15 + ["n"] * 5 + ["y"] * 10
+    assert cohen_kappa(a, b) == 0.4
+    assert cohen_kappa(a, a) == 1.0 and cohen_kappa([], []) is None
 
 
 def test_article_markup_subheadings_and_quotes_are_not_threads(tmp_path, dev_units, comments):
@@ -267,3 +282,15 @@ def test_unknown_comment_markup_falls_back_to_trafilatura(tmp_path, dev_units, c
     (d,) = list(read([p]))
     assert [d.text[a:b] for a, b in (c.span for c in d.comments)] == [" ".join(c.split()) for c in cs]
     assert d.text[:d.comments_start].strip() == dev_units["u0000"]["text"]
+
+
+def test_incitement_wishes_of_death_and_not_idioms(comments):
+    r = Reactor()
+    # a wish of death put as a question ("and yours are already dead, I hope?")
+    _s, _c, inc, _a, _t, ev = r.classify(comments["vk:2203"])
+    assert inc and any("надеюсь" in h.text for h in ev if h.cat == "incitement")
+    for key in ("vk:447", "vk:1413", "davidson:20795"):
+        assert r.classify(comments[key])[2], key
+    # "kill" and "hang" in idioms, a question about a film, a news-like report: no incitement
+    for key in ("davidson:7365", "davidson:7187", "davidson:11723", "davidson:22493", "vk:2477"):
+        assert not r.classify(comments[key])[2], key

@@ -8,12 +8,15 @@ are skipped and the report says how many. Each record has a fixed split: ``dev``
 were tuned on it) and ``test`` (never looked at while tuning); the report gives both.
 
 Reported: stance per-class precision / recall / F1, macro-F1 and the confusion matrix; incitement and
-abuse precision / recall / F1; language accuracy on comments of three or more words.
+abuse precision / recall / F1; language accuracy on comments of three or more words; on the test split,
+agreement with a second, independent coder (Cohen's kappa; that coder scored like a system); and, when
+the shared folder holds it, incitement against ETHOS's violence ratings (fixed dev / test halves).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 from collections import Counter
@@ -30,6 +33,7 @@ CSV = {
     "ruw_stance": "ruw_stance/ruw_stance.csv",
     "ru_toxic_2ch_pikabu": "ru_toxic_2ch_pikabu/ru_toxic_2ch_pikabu.csv",
 }
+ETHOS = "ethos/ethos_en.csv"
 
 
 def shared_reactions_dir(explicit: str | os.PathLike[str] | None = None) -> Path | None:
@@ -108,6 +112,35 @@ def score(recs: list[dict[str, Any]], preds: list[dict[str, Any]]) -> dict[str, 
     return out
 
 
+def cohen_kappa(a: list[Any], b: list[Any]) -> float | None:
+    """Cohen's kappa of two coders' labels for the same items."""
+    n = len(a)
+    if not n:
+        return None
+    po = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    ca, cb = Counter(a), Counter(b)
+    pe = sum(ca[k] * cb[k] for k in set(ca) | set(cb)) / (n * n)
+    return round((po - pe) / (1 - pe), 3) if pe < 1 else 1.0
+
+
+def agreement(recs: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Agreement between the first coder and an independent second coder (records with ``coder2``):
+    Cohen's kappa per field, and the second coder scored like a system against the first — the level a
+    reader of these comments reaches, and so a ceiling for what the targets can ask of harmledger."""
+    both = [r for r in recs if r.get("coder2")]
+    if not both:
+        return None
+    second = [{**r["coder2"], "language": r["language"], "text": r["text"]} for r in both]
+    as_system = score(both, second)
+    return {"n": len(both),
+            **{f"{f}_kappa": cohen_kappa([r[f] for r in both], [s[f] for s in second])
+               for f in ("stance", "incitement", "abuse")},
+            "stance_agreement": round(sum(r["stance"] == s["stance"] for r, s in zip(both, second, strict=True))
+                                      / len(both), 3),
+            "coder2_stance_macro_f1": as_system["stance_macro_f1"],
+            "coder2_incitement": as_system["incitement"], "coder2_abuse": as_system["abuse"]}
+
+
 def evaluate(shared: Path | None = None, *, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     recs, skipped = load_devset(shared)
     reactor = Reactor()
@@ -130,7 +163,40 @@ def evaluate(shared: Path | None = None, *, errors: list[dict[str, Any]] | None 
     for lang in ("en", "ru"):
         idx = [i for i, r in enumerate(recs) if r["language"] == lang]
         result[f"lang_{lang}"] = score([recs[i] for i in idx], [preds[i] for i in idx])
+    result["agreement"] = agreement([r for r in recs if r["split"] == "test"])
+    if result["agreement"]:
+        idx = [i for i, r in enumerate(recs) if r["split"] == "test" and r.get("coder2")]
+        vs2 = score([{**recs[i], **recs[i]["coder2"]} for i in idx], [preds[i] for i in idx])
+        result["agreement"]["harmledger_vs_coder2_stance_macro_f1"] = vs2["stance_macro_f1"]
+    result["ethos"] = evaluate_ethos(shared)
     return result
+
+
+def ethos_split(text: str) -> str:
+    """A fixed half of ETHOS by a hash of the text: ``dev`` (read while writing incitement cues) or ``test``."""
+    return "dev" if hashlib.sha256(text.encode("utf-8")).digest()[0] % 2 == 0 else "test"
+
+
+def evaluate_ethos(shared: Path | None) -> dict[str, Any] | None:
+    """Incitement against ETHOS (Mollas et al. 2022; GPL-3.0, eval only, read from the shared folder):
+    English comments, each rated by several annotators; a comment is a positive when it is hate speech
+    and at least half its annotators saw a call or wish of violence (``violence`` >= 0.5), a negative
+    when it is not hate speech or they did not. ETHOS's "violence" is broader than the codebook's
+    incitement (it includes threats of assault), so recall here is a lower bound."""
+    path = shared / ETHOS if shared else None
+    if path is None or not path.exists():
+        return None
+    reactor = Reactor()
+    counts = {part: Counter[str]() for part in ("dev", "test")}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["is_hate"] == "1" and not row["violence"]:
+                continue  # hate speech with no violence rating
+            gold = row["is_hate"] == "1" and float(row["violence"]) >= 0.5
+            got = reactor.classify(row["text"])[2]
+            c = counts[ethos_split(row["text"])]
+            c["tp" if gold and got else "fp" if got else "fn" if gold else "tn"] += 1
+    return {part: {**_prf(c["tp"], c["fp"], c["fn"]), "n": sum(c.values())} for part, c in counts.items()}
 
 
 def format_report(res: dict[str, Any]) -> str:
@@ -151,4 +217,20 @@ def format_report(res: dict[str, Any]) -> str:
             lines.append("  confusion (rows gold, columns predicted): " + " ".join(f"{s[:4]:>5}" for s in STANCES))
             for g in STANCES:
                 lines.append(f"    {g:<10}" + " " * 31 + " ".join(f"{r['confusion'][g][q]:>5}" for q in STANCES))
+    if res.get("agreement"):
+        a = res["agreement"]
+        lines.append(f"\n[second coder, test split] n={a['n']}  stance kappa {a['stance_kappa']}  "
+                     f"(raw agreement {a['stance_agreement']})  incitement kappa {a['incitement_kappa']}  "
+                     f"abuse kappa {a['abuse_kappa']}")
+        lines.append(f"  second coder scored against the first: stance macro-F1 {a['coder2_stance_macro_f1']}  "
+                     f"incitement P {a['coder2_incitement']['precision']:.3f} R {a['coder2_incitement']['recall']:.3f}"
+                     f"  abuse P {a['coder2_abuse']['precision']:.3f} R {a['coder2_abuse']['recall']:.3f}")
+        lines.append(f"  harmledger scored against the second coder: stance macro-F1 "
+                     f"{a['harmledger_vs_coder2_stance_macro_f1']}")
+    if res.get("ethos"):
+        lines.append("\n[ETHOS, eval only] incitement against its violence ratings")
+        for part in ("test", "dev"):
+            v = res["ethos"][part]
+            lines.append(f"  {part:<5} n={v['n']}  P {v['precision']:.3f}  R {v['recall']:.3f}  F1 {v['f1']:.3f}  "
+                         f"(positives={v['support']})")
     return "\n".join(lines)
