@@ -637,6 +637,9 @@ def eval_geo_cmd(ged_path: str | None, re3d_path: str | None, misses_path: str |
         result["ged_2017_2019_eval"] = evaluate_ged_points(ged_path, misses=misses)
         result["ged_2017_2019_eval_with_headline"] = evaluate_ged_points(ged_path, headline=True)
         result["ged_2016_dev"] = evaluate_ged_points(ged_path, years=("2016",))
+        for suffix, headline in (("", False), ("_with_headline", True)):
+            result[f"ged_2016_dev_without_ged_names{suffix}"] = evaluate_ged_points(
+                ged_path, years=("2016",), without=("ucdp-ged-2016",), headline=headline)
     if re3d_path is None:
         for cand in (Path(__file__).resolve().parents[1] / "tests/data/re3d", Path.cwd() / "tests/data/re3d",
                      Path.cwd().parent / "shared/data/re3d"):

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..geo import load
+from ..geo.gazetteer import Gazetteer
 
 GED_ADM1 = {"Hamah": "Hama", "Ar Raqqah": "Raqqa", "Deir ez Zor": "Deir ez-Zor", "Al Hasakah": "Al-Hasakah",
             "As Suwayda": "As-Suwayda"}
@@ -32,11 +33,14 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def evaluate_ged_points(path: str | Path, years: tuple[str, ...] = ("2017", "2018", "2019"),
-                        misses: list[dict[str, Any]] | None = None, headline: bool = False) -> dict[str, Any]:
+                        misses: list[dict[str, Any]] | None = None, headline: bool = False,
+                        without: tuple[str, ...] = ()) -> dict[str, Any]:
     """Score ``where_coordinates`` strings against GED's points; with ``headline``, each name is geocoded
     with its row's ``source_headline`` as context (the report a user would have; it often names
-    several places, or none near the coded one)."""
-    g = load()
+    several places, or none near the coded one). ``without``: gazetteer sources left out (GED 2016's own
+    names, to measure on the development partition how the other sources place names they spell
+    differently)."""
+    g = Gazetteer(without=without) if without else load()
     rows = [r for r in csv.DictReader(open(path, encoding="utf-8"))
             if r["year"][:4] in years and r["where_prec"] in ("1", "2", "1.0", "2.0") and r["where_coordinates"]]
     n = found = w5 = w25 = gov_ok = 0
