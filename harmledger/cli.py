@@ -198,9 +198,11 @@ def reactions_cmd(paths: tuple[str, ...], all_paragraphs: bool, fmt: str, summar
     (WordPress, Disqus, generic markup), in text after a comments heading, and in JSONL `comments`.
     With --summary: per article, counts by stance and language, frequent denial phrases, incitement list.
     """
-    from .react import Reactor, summarize
+    from .extract import get_extractor
+    from .react import Reactor, article_perpetrators, summarize
 
     reactor = Reactor()
+    extractor = get_extractor()
     stats: Counter[str] = Counter()
     rows: list[tuple[Document, list]] = []
     with _progress(progress) as bar:
@@ -211,7 +213,10 @@ def reactions_cmd(paths: tuple[str, ...], all_paragraphs: bool, fmt: str, summar
                 click.echo(str(item), err=True)
                 continue
             stats["documents"] += 1
-            rs = reactor.react_document(item, all_paragraphs=all_paragraphs)
+            # the article's own perpetrators: blame shifted to another actor reads as denial
+            perps = article_perpetrators(extractor.extract_document(item)) if (
+                item.comments or all_paragraphs) else set()
+            rs = reactor.react_document(item, all_paragraphs=all_paragraphs, perpetrators=perps)
             bar.advance(task)
             if summary or fmt == "table":
                 rows.append((item, rs))

@@ -294,3 +294,45 @@ def test_incitement_wishes_of_death_and_not_idioms(comments):
     # "kill" and "hang" in idioms, a question about a film, a news-like report: no incitement
     for key in ("davidson:7365", "davidson:7187", "davidson:11723", "davidson:22493", "vk:2477"):
         assert not r.classify(comments[key])[2], key
+
+
+# real sentences: UCDP GED 2016 headlines (SOHR) and a UK Government statement (re3d, OGL v3)
+_IS_REPORT = "About 10 persons were wounded in shelling by the “Islamic State” on Tal al-Samn town"
+_RU_REPORT = "3 massacres by Russian warplanes kill at least 43 civilians in Idlib countryside"
+_SHIFT = ("I welcome the Board of Inquiry’s report, which found that the aid convoy was attacked from the air, making "
+          "it clear that the strike was carried out by forces of either the Asad regime or Russia.")
+_OTHER_HARM = ("It documents the breadth of barbarity carried out by the Asad regime against its own people, with "
+               "deliberate targeting of civilian infrastructure such as hospitals, schools and markets.")
+_OTHER_REPORT = "Bombing by the regime forces and helicopters, and more casualties in al-Ghouta"
+
+
+def test_blame_shifted_away_from_the_articles_perpetrator_is_denial():
+    r = Reactor()
+    stance, _c, _i, _a, _t, ev = r.classify(_SHIFT, {"islamic_state"})
+    assert stance == "denies"
+    assert [h.text for h in ev] == ["the strike was carried out by forces of either the Asad regime"]
+    # the comment names the article's own perpetrator among the doers: no shift
+    assert r.classify(_SHIFT, {"russia"})[0] != "denies"
+    # another harm done by another actor ("barbarity carried out by", "bombing by") shifts nothing
+    for t in (_OTHER_HARM, _OTHER_REPORT):
+        assert r.classify(t, {"russia"})[0] != "denies", t
+    # without the article's perpetrators nothing is read as a shift
+    assert r.classify(_SHIFT)[0] != "denies"
+
+
+def test_blame_shift_through_the_ledger_and_the_cli(ledger, tmp_path):
+    from harmledger.extract import get_extractor
+
+    page = tmp_path / "thread.jsonl"
+    page.write_text("\n".join(json.dumps({"text": art, "published": "2016-09-20", "comments": [
+        {"text": _SHIFT, "author": "a"}, {"text": _OTHER_REPORT, "author": "b"}]}, ensure_ascii=False)
+        for art in (_IS_REPORT, _RU_REPORT)) + "\n", "utf-8")
+    lg = ledger
+    lg.ingest([d for d in read([page]) if not isinstance(d, ReadError)], get_extractor().extract_document)
+    lg.resolve()
+    with lg.engine.connect() as conn:
+        rows = conn.execute(text("SELECT author, stance FROM reactions ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [("a", "denies"), ("b", "other"), ("a", "other"), ("b", "other")]
+    assert sorted(lg.contested_counts().values()) == [1]  # the Islamic State incident only
+    out = subprocess.run([*CLI, "reactions", str(page)], capture_output=True, text=True, check=True)
+    assert [json.loads(x)["stance"] for x in out.stdout.splitlines()] == ["denies", "other", "other", "other"]

@@ -26,14 +26,15 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ..model import Comment, Document, Reaction, Stance
+from ..model import Claim, Comment, Document, Reaction, Stance
 from ..segment.threads import paragraphs
+from ..textnorm import normfold
 from .langid import identify
 
 STANCES: tuple[Stance, ...] = ("affirms", "denies", "justifies", "deflects", "other")
@@ -44,6 +45,7 @@ _PRIORITY = {"denies": 0.12, "justifies": 0.06, "deflects": 0.03, "affirms": 0.0
 _CATS = ("denies", "justifies", "deflects", "affirms", "incitement", "abuse", "profanity")
 _TURN = {"denies": "affirms", "affirms": "denies"}
 LANGUAGES = ("en", "ru", "ar")
+_COORD = re.compile(r",?\s*(?:and|or|&|/|and/or)\s*(?:the |either |both )?")
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 _SCRIPTS = {"latin": re.compile(r"[A-Za-z]"), "cyrillic": re.compile(r"[\u0400-\u04ff]"),
             "arabic": re.compile(r"[\u0600-\u06ff]")}
@@ -78,6 +80,14 @@ class Cues:
         for cat in _CATS:
             self.cues[cat] = [(re.compile(rf"(?<!\w)(?:{e['re']})(?!\w)", re.I), float(e["w"]))
                               for e in raw.get(cat, [])]
+        # words that make an actor named in a comment the doer of the harm ("it was <actor>",
+        # "<actor> did it"): matched just before / just after the actor's name
+        blame = raw.get("blame", {})
+        self.blame_before = [(re.compile(rf"(?<!\w)(?:{e['re']})$", re.I), float(e["w"]),
+                              re.compile(e["then"], re.I) if e.get("then") else None)
+                             for e in blame.get("before", [])]
+        self.blame_after = [(re.compile(rf"^(?:{e['re']})(?!\w)", re.I), float(e["w"]))
+                            for e in blame.get("after", [])]
 
 
 @lru_cache(maxsize=8)
@@ -104,17 +114,56 @@ def _combined(hits: list[Hit]) -> float:
 class Reactor:
     """Scores comments with the cues of ``languages`` (each on every comment written partly in its script)."""
 
-    def __init__(self, languages: Iterable[str] = LANGUAGES) -> None:
+    def __init__(self, languages: Iterable[str] = LANGUAGES, pack: str = "syria") -> None:
         self.languages = tuple(languages)
+        self.pack = pack
         self.cues = [_cues(lang) for lang in self.languages]
         self.negators = set().union(*(c.negators for c in self.cues))
+
+    def _blame(self, text: str, perpetrators: Collection[str]) -> list[Hit]:
+        """Blame shifted to another actor: the comment makes an actor the doer of the harm ("it was the
+        rebels", "Turkey did it") and that actor is not one the article names as perpetrator. Nothing when
+        the comment also makes one of the article's perpetrators the doer."""
+        framed: list[tuple[str, Hit]] = []
+        for cues in self.cues:
+            if not (cues.blame_before or cues.blame_after) or (cues.script and not cues.script.search(text)):
+                continue
+            lex = _actor_lexicon(cues.lang, self.pack)
+            if lex is None:
+                continue
+            actors = [h for h in lex.hits(normfold(text), text) if h.cat == "actor" and h.id != "_none"]
+            for n, a in enumerate(actors):
+                if n and framed and _COORD.fullmatch(text[actors[n - 1].end:a.start]) and \
+                        framed[-1][1].end == actors[n - 1].end:
+                    framed.append((a.id, framed[-1][1]))  # "the Asad regime or Russia": one frame, both actors
+                    continue
+                w0 = max(0, a.start - 60)
+                for pat, w, then in cues.blame_before:
+                    m = pat.search(text, w0, a.start)
+                    if m and (then is None or then.match(text, a.end)):
+                        framed.append((a.id, Hit("denies", m.start(), a.end, text[m.start():a.end], w)))
+                        break
+                else:
+                    for pat, w in cues.blame_after:
+                        m = pat.match(text[a.end:a.end + 60])
+                        if m:
+                            end = a.end + m.end()
+                            framed.append((a.id, Hit("denies", a.start, end, text[a.start:end], w)))
+                            break
+        if any(actor in perpetrators for actor, _h in framed):
+            return []
+        return list({(h.start, h.end): h for _actor, h in framed}.values())
 
     def _negated(self, text: str, start: int) -> bool:
         words = [w.lower() for w in _WORD.findall(text[max(0, start - 40):start])][-3:]
         return any(w in self.negators or w.endswith("n't") or w.endswith("n’t") for w in words)
 
-    def score(self, text: str) -> Scores:
+    def score(self, text: str, perpetrators: Collection[str] | None = None) -> Scores:
+        """Per-category scores; with ``perpetrators`` (the actors the article blames), blame shifted to
+        another actor counts as denial."""
         hits: dict[str, list[Hit]] = {c: [] for c in _CATS}
+        if perpetrators:
+            hits["denies"] += self._blame(text, perpetrators)
         for cues in self.cues:
             if cues.script is not None and not cues.script.search(text):
                 continue  # a language's cues cannot match a text without its script
@@ -132,9 +181,11 @@ class Reactor:
         hits = {c: _dedupe(v) for c, v in hits.items()}
         return Scores({c: _combined(v) for c, v in hits.items()}, hits)
 
-    def classify(self, text: str) -> tuple[Stance, float, bool, bool, float, list[Hit]]:
-        """(stance, confidence, incitement, abuse, toxicity, evidence hits) of one comment text."""
-        s = self.score(text)
+    def classify(self, text: str, perpetrators: Collection[str] | None = None
+                 ) -> tuple[Stance, float, bool, bool, float, list[Hit]]:
+        """(stance, confidence, incitement, abuse, toxicity, evidence hits) of one comment text; with
+        ``perpetrators``, the actor ids the comment's article blames (see :meth:`score`)."""
+        s = self.score(text, perpetrators)
         ranked = sorted(_PRIORITY, key=lambda c: -(s.score[c] + (_PRIORITY[c] if s.score[c] >= THRESHOLD else 0)))
         best = ranked[0]
         stance: Stance
@@ -160,19 +211,42 @@ class Reactor:
                 ev.append(h)
         return stance, max(0.05, min(0.99, conf)), incitement, abuse, min(1.0, tox), ev
 
-    def react(self, doc: Document, comment: Comment) -> Reaction:
+    def react(self, doc: Document, comment: Comment, perpetrators: Collection[str] | None = None) -> Reaction:
         a, b = comment.span
         text = doc.text[a:b]
-        stance, conf, inc, abuse, tox, ev = self.classify(text)
+        stance, conf, inc, abuse, tox, ev = self.classify(text, perpetrators)
         lang, _ = identify(text)
         return Reaction(doc=doc.doc, span=(a, b), text=text, author=comment.author, language=lang, stance=stance,
                         incitement=inc, abuse=abuse, toxicity=tox, evidence=[h.text for h in ev],
                         confidence=conf, comment=comment.id, time=comment.time, parent=comment.parent,
                         evidence_spans=[(a + h.start, a + h.end) for h in ev], evidence_kinds=[h.cat for h in ev])
 
-    def react_document(self, doc: Document, *, all_paragraphs: bool = False) -> list[Reaction]:
-        """Reactions to a document's comments (or, with ``all_paragraphs``, to each of its paragraphs)."""
-        return [self.react(doc, c) for c in thread_of(doc, all_paragraphs=all_paragraphs)]
+    def react_document(self, doc: Document, *, all_paragraphs: bool = False,
+                       perpetrators: Collection[str] | None = None) -> list[Reaction]:
+        """Reactions to a document's comments (or, with ``all_paragraphs``, to each of its paragraphs);
+        ``perpetrators``: the actor ids the article's own claims blame (:func:`article_perpetrators`)."""
+        return [self.react(doc, c, perpetrators) for c in thread_of(doc, all_paragraphs=all_paragraphs)]
+
+
+@lru_cache(maxsize=8)
+def _actor_lexicon(lang: str, pack: str) -> Any:
+    """The extract stage's lexicon (its actor phrases) for a language, or None if the pack has no actors in it."""
+    from ..extract.lexicon import load
+
+    try:
+        return load(lang, pack)
+    except FileNotFoundError:
+        return None
+
+
+def article_perpetrators(claims: Iterable[Claim | dict[str, Any]]) -> set[str]:
+    """Actor ids blamed by a document's own claims (claims read from its comments are left out)."""
+    out: set[str] = set()
+    for c in claims:
+        d = c.to_dict() if isinstance(c, Claim) else c
+        if not d.get("from_comment"):
+            out.update(p["id"] for p in d.get("perpetrators") or [] if p.get("id"))
+    return out
 
 
 def thread_of(doc: Document, *, all_paragraphs: bool = False) -> list[Comment]:
@@ -184,10 +258,15 @@ def thread_of(doc: Document, *, all_paragraphs: bool = False) -> list[Comment]:
 
 def react(docs: Iterable[Document], *, all_paragraphs: bool = False,
           reactor: Reactor | None = None) -> Iterator[Reaction]:
-    """Reactions of many documents, in order (Python API)."""
+    """Reactions of many documents, in order (Python API); each article's own claims are extracted so that
+    blame shifted away from its perpetrators reads as denial."""
+    from ..extract import get_extractor
+
     r = reactor or Reactor()
+    ex = get_extractor()
     for d in docs:
-        yield from r.react_document(d, all_paragraphs=all_paragraphs)
+        perps = article_perpetrators(ex.extract_document(d)) if d.comments or all_paragraphs else set()
+        yield from r.react_document(d, all_paragraphs=all_paragraphs, perpetrators=perps)
 
 
 def summarize(reactions: Iterable[Reaction | dict[str, Any]], *, top: int = 10) -> dict[str, Any]:

@@ -324,7 +324,11 @@ class Ledger:
                     conn.execute(insert(claims), rows)
                 self.append_event(conn, "extracted", d.doc, {"doc": d.doc, "claims": hashes}, _last=last)
                 if d.comments:
-                    rrows = [reaction_row(d.doc, r.to_dict()) for r in self.reactor.react_document(d)]
+                    from ..react import article_perpetrators
+
+                    # blame shifted away from the article's own perpetrators reads as denial
+                    rs = self.reactor.react_document(d, perpetrators=article_perpetrators(cs))
+                    rrows = [reaction_row(d.doc, r.to_dict()) for r in rs]
                     if rrows:
                         conn.execute(insert(reactions), rrows)
                         self.append_event(conn, "reacted", d.doc, {"doc": d.doc, "reactions": [
