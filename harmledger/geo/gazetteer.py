@@ -46,6 +46,7 @@ _QUERY = re.compile(rf"^(?P<pre>(?:(?:rural|reef|rif|(?:the[ ]+)?(?:(?:north|sou
                     rf"(?:countryside|outskirts|suburbs|vicinity)[ ]+of)[ ]+)?)#?(?P<core>.+?)"
                     rf"(?P<post>(?:[ ]+(?:{_TYPE_WORDS}))*)$", re.I)
 _VILLAGE_WORD = re.compile(r"\b(village|hamlet|farms?)\b", re.I)
+_PAREN = re.compile(r"\(([^()]+)\)")
 _CITY_AFTER = re.compile(r"^[ ]*(city|town)\b", re.I)
 _DIRECTION_BEFORE = re.compile(r"\b((?:north|south|east|west)(?:ern|-?(?:east|west)(?:ern)?)?|central|"
                                r"rural|eastern|western|northern|southern)[ ]+$", re.I)
@@ -447,10 +448,16 @@ class Gazetteer:
         Alternatives written with a slash ("As Suwar town/Sur town") are tried in turn."""
         name, context = name.strip(), (context or "").strip()
         got = self._candidates(name, context, limit)
-        if not got and "/" in name:
-            for part in name.split("/"):
-                if part.strip():
-                    got = self._candidates(part.strip(), context, limit)
+        if not got and ("/" in name or "(" in name):
+            # alternatives: "As Suwar town/Sur town", "Izz ad-Din (Ezzeddin) village" -> "Izz ad-Din village",
+            # then "Ezzeddin"
+            m = _PAREN.search(name)
+            parts = [_PAREN.sub(" ", name), m.group(1)] if m else []
+            parts += name.split("/") if "/" in name else []
+            for part in parts:
+                part = " ".join(part.split())
+                if part and part != name:
+                    got = self._candidates(part, context, limit)
                     if got:
                         break
         return got
