@@ -13,12 +13,15 @@ run on every comment that has letters of its script — not only on comments ide
   affirms, a negated affirmation ("no massacre") denies, negated justification or incitement is dropped;
 * the stance is the highest-scoring stance at or above :data:`THRESHOLD`, ties and near-ties going to
   denial, then justification, then deflection (Cohen: denial beats the rest); otherwise ``other``;
+* with the article's perpetrators (the actors its own claims blame), a comment that makes another actor
+  of the conflict pack the doer of the harm, by a deictic frame of the language's ``blame`` cues ("it was
+  the rebels", "Turkey did it"), is a denial hit — unless it also makes one of those perpetrators a doer;
 * ``incitement`` / ``abuse`` are their scores at or above :data:`THRESHOLD`; ``toxicity`` combines
   abuse, incitement and profanity scores; ``confidence`` is the winning score less half the runner-up
   (for ``other``: one less the best stance score).
 
-This is a transparent lexicon model, not a learned one: it reads what is said in words, not sarcasm or
-context beyond the comment (see the README's limits and ``harmledger eval reactions``).
+This is a transparent lexicon model, not a learned one: it reads what is said in words, not sarcasm, and
+of the context only whom the article blames (see the README's limits and ``harmledger eval reactions``).
 """
 
 from __future__ import annotations
