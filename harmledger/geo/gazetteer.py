@@ -39,13 +39,14 @@ _NEAR_BEFORE = re.compile(r"\b(near|nearby|close to|around|outskirts of|vicinity
                           r"(?:north|south|east|west)[ ]+\w+ of|surroundings of|environs of|"
                           r"\d+ ?km (?:\w+ )?(?:of|from))(?: the)?[ ]*#?$", re.I)
 _VILLAGE_AFTER = re.compile(r"^[ ]*(village|hamlet|farm|farms|camp|neighbo(?:u)?rhood|suburb|quarter)\b", re.I)
-_TYPE_WORDS = (r"village|town|city|countryside|rural|district|governorate|province|area|suburb|suburbs|"
+_TYPE_WORDS = (r"village|hamlet|town|city|countryside|rural|district|governorate|province|area|suburb|suburbs|"
                r"neighbo(?:u)?rhood|quarter|camp|region|outskirts|desert|mountains?|plain|subdistrict|nahiya|"
                r"mantika|sub-district|municipality")
 _QUERY = re.compile(rf"^(?P<pre>(?:(?:rural|reef|rif|(?:the[ ]+)?(?:(?:north|south|east|west)(?:ern)?[ ]+)?"
                     rf"(?:countryside|outskirts|suburbs|vicinity)[ ]+of)[ ]+)?)#?(?P<core>.+?)"
                     rf"(?P<post>(?:[ ]+(?:{_TYPE_WORDS}))*)$", re.I)
-_VILLAGE_WORD = re.compile(r"\b(village|hamlet|farms?)\b", re.I)
+_VILLAGE_WORD = re.compile(r"\b(village|hamlet)\b", re.I)
+_TOWN_WORD = re.compile(r"\btown\b", re.I)
 _PAREN = re.compile(r"\(([^()]+)\)")
 _CITY_AFTER = re.compile(r"^[ ]*(city|town)\b", re.I)
 _DIRECTION_BEFORE = re.compile(r"\b((?:north|south|east|west)(?:ern|-?(?:east|west)(?:ern)?)?|central|"
@@ -194,6 +195,7 @@ class Gazetteer:
         self._skeletons: dict[str, list[tuple[str, int]]] | None = None
         self._deep: dict[str, list[int]] | None = None
         self._vowel: dict[str, list[tuple[str, int]]] | None = None
+        self._cache: dict[tuple[str, str, int], list[tuple[Place, Candidate]]] = {}
         self.gov_names = {key(e.name): e.name for e in self.entries if e.type == "governorate"}
         self.keys = keys
         self.automaton = ahocorasick.Automaton()
@@ -448,22 +450,39 @@ class Gazetteer:
         Alternatives written with a slash ("As Suwar town/Sur town") are tried in turn."""
         name, context = name.strip(), (context or "").strip()
         got = self._candidates(name, context, limit)
-        if not got and ("/" in name or "(" in name):
-            # alternatives: "As Suwar town/Sur town", "Izz ad-Din (Ezzeddin) village" -> "Izz ad-Din village",
-            # then "Ezzeddin"
-            m = _PAREN.search(name)
-            parts = [_PAREN.sub(" ", name), m.group(1)] if m else []
-            parts += name.split("/") if "/" in name else []
-            for part in parts:
-                part = " ".join(part.split())
-                if part and part != name:
-                    got = self._candidates(part, context, limit)
-                    if got:
-                        break
+        if got or not ("/" in name or "(" in name):
+            return got
+        # "Izz ad-Din (Ezzeddin) village": the base name, with the words in parentheses as context
+        # ("Military Research Center (Aleppo)": Aleppo places the base name, it is not the answer)
+        inner = " ".join(_PAREN.findall(name))
+        base = " ".join(_PAREN.sub(" ", name).split())
+        if inner and base:
+            got = self._candidates(base, f"{context} {inner}".strip(), limit)
+            if got:
+                return got
+        # then each alternative written with a slash ("As Suwar town/Sur town")
+        for part in base.split("/") if "/" in base else []:
+            part = " ".join(part.split())
+            if part and part != name:
+                got = self._candidates(part, context, limit)
+                if got:
+                    return got
+        # the words in parentheses are never the answer by themselves: they name another spelling as often as
+        # a nearby town, a field or the governorate ("Jihar oil/gas field (Hayyan)", "Jabal Bishri mountain
+        # (Deir Ezzor)"), and answering with them would be a guess
+        return []
+
+    def _candidates(self, name: str, context: str, limit: int) -> list[tuple[Place, Candidate]]:
+        """Cached per gazetteer (bounded): the same names come back again and again in a corpus."""
+        k = (name, context, limit)
+        got = self._cache.get(k)
+        if got is None:
+            if len(self._cache) >= 200_000:
+                self._cache.clear()
+            got = self._cache[k] = self._candidates_uncached(name, context, limit)
         return got
 
-    @lru_cache(maxsize=200_000)  # noqa: B019 - the gazetteer lives as long as the process
-    def _candidates(self, name: str, context: str, limit: int) -> list[tuple[Place, Candidate]]:
+    def _candidates_uncached(self, name: str, context: str, limit: int) -> list[tuple[Place, Candidate]]:
         m = _QUERY.match(name)
         core = m.group("core") if m and m.group("core") else name
         before = (m.group("pre") or "") if m else ""
@@ -478,17 +497,21 @@ class Gazetteer:
         if k.isascii():
             idxs = list(dict.fromkeys(idxs + list(self.deep.get(deep_key(k), ()))))
         named, ctx = self._context(context) if context else (set(), set())
-        if after and _VILLAGE_WORD.search(after):
+        small = bool(after and _VILLAGE_WORD.search(after))
+        if small:
             # "Sa'dah village", "Ar Ramadi village", "Qatar village": not the foreign city or country of that name
             idxs = [i for i in idxs if self.entries[i].country in self.home and self.entries[i].type != "country"]
         home = [i for i in idxs if self.entries[i].country in self.home or self.entries[i].type == "country"]
-        if not home:
-            # no exact place of the conflict's own country: a consonant skeleton confirmed by similarity
-            # ("Al Karak town" -> Karak, Daraa, before Al Karak, Jordan), within the governorates the context
-            # names if it names any. Nothing looser: a name that matches no place closely is unknown (null),
-            # not a guess (a free rapidfuzz search over all names was wrong 72 % of the time on GED 2017-2019
-            # names). An exact spelling is not overridden by a close one in the context's governorate: in
-            # GED 2016 headlines, which name several places, that lost right answers and won none.
+        if not idxs or (not home and (small or _TOWN_WORD.search(after or "") or named)):
+            # nothing exact, or only a foreign city for a name typed as a village or town, or with a context
+            # naming the conflict's governorates: a consonant skeleton confirmed by similarity ("Al Karak
+            # town" -> Karak, Daraa, before Al Karak, Jordan), within the governorates the context names if
+            # it names any. A bare foreign city name stays abroad ("Tehran", "Basra", "Boston": not a
+            # Syrian village of a close spelling). Nothing looser: a name that matches no place closely is
+            # unknown (null), not a guess (a free rapidfuzz search over all names was wrong 72 % of the time
+            # on GED 2017-2019 names). An exact spelling is not overridden by a close one in the context's
+            # governorate: in GED 2016 headlines, which name several places, that lost right answers and won
+            # none.
             found = self._fuzzy_one(core, named) if named else None
             found = found or self._fuzzy_one(core)
             if found is None and named:
