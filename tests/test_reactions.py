@@ -294,6 +294,16 @@ def test_incitement_wishes_of_death_and_not_idioms(comments):
     # "kill" and "hang" in idioms, a question about a film, a news-like report: no incitement
     for key in ("davidson:7365", "davidson:7187", "davidson:11723", "davidson:22493", "vk:2477"):
         assert not r.classify(comments[key])[2], key
+    # regression probes: everyday uses of the incitement cues' verbs
+    for t in ("Let's shoot some hoops", "Let's hang out tonight", "We have to beat the traffic", "Keep beating eggs",
+              "Start shooting the film tomorrow", "Must slaughter the lamb for Eid", "You need to shoot your shot",
+              "Let's kill this bug in the code", "The fire must be extinguished", "That record has to be beaten",
+              "Our old dog needs to be euthanized", "Just let it die down", "Hang Seng index fell", "Execute order 66",
+              "I want my steak burned", "love to see them dead tired", "I'm going to beat you at chess",
+              "hope they beat Arsenal", "put them in the oven for 20 minutes", "wish him a slow death of his career",
+              "execute the plan", "shoot a photo", "Надеюсь, батарейка не сдохнет до вечера",
+              "Я надеюсь, что они не подохнут от голода"):
+        assert not r.classify(t)[2], t
 
 
 # real sentences: UCDP GED 2016 headlines (SOHR) and a UK Government statement (re3d, OGL v3)
@@ -318,6 +328,33 @@ def test_blame_shifted_away_from_the_articles_perpetrator_is_denial():
         assert r.classify(t, {"russia"})[0] != "denies", t
     # without the article's perpetrators nothing is read as a shift
     assert r.classify(_SHIFT)[0] != "denies"
+    # real sentences (re3d, GED 2016) naming actors without making them the doers of this harm
+    for t in ("This is part of a much wider human catastrophe: hundreds of thousands of Syrians have been killed "
+              "at the hands of Assad and ISIL, millions have been displaced and historic cities such as Aleppo have "
+              "been reduced to rubble by regime bombardment.",
+              "This is further shocking proof of the horrific and indiscriminate methods the Assad regime is using to "
+              "kill and injure innocent civilians, including children.",
+              "14 killed or wounded by shells targeted Aleppo;Two civilians were killed due to an IED left behind by "
+              "IS in Tilalyan town.",
+              "The SDF, made up in part by local Arabs and its Coalition trained and equipped Arab component, the "
+              "Syrian Arab Coalition, and supported by Coalition advisers and air strikes began the operation to "
+              "isolate Raqqah on Nov."):
+        assert r.classify(t, {"russia"})[0] != "denies", t
+
+
+def test_blame_frames_guard_against_doubt_lists_and_other_harms():
+    """Regression probes for the blame frames' guards (short, written for the rule; see docs/stance.md)."""
+    r = Reactor()
+    regime = {"syrian_government"}
+    for t in ("I don't think the rebels did it", "I doubt Turkey did it", "If Turkey did it, they should pay",
+              "Anyone who says ISIS did it is lying",  # not the commenter's own attribution
+              "Daesh is responsible for many atrocities in Iraq", "It is Turkey and it is terrible",
+              "These are the rebels who were shelled", "It was the opposition that started this war in 2011",
+              "It was Turkey, Israel or Assad", "It was Turkey and Israel and the regime"):  # lists with the regime
+        assert r.classify(t, regime)[0] != "denies", t
+    for t in ("Turkey did it.", "It was Turkish jets.", "ISIS is responsible for this", "The rebels are to blame.",
+              "It was the rebels who shelled the market", "The regime is behind this"):
+        assert r.classify(t, {"russia"})[0] == "denies", t
 
 
 def test_blame_shift_through_the_ledger_and_the_cli(ledger, tmp_path):

@@ -49,6 +49,16 @@ _CATS = ("denies", "justifies", "deflects", "affirms", "incitement", "abuse", "p
 _TURN = {"denies": "affirms", "affirms": "denies"}
 LANGUAGES = ("en", "ru", "ar")
 _COORD = re.compile(r",?\s*(?:and|or|&|/|and/or)\s*(?:the |either |both )?")
+_COMMA = re.compile(r"\s*,\s*(?:the )?")
+_LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|or\b|&|/)")
+
+
+def _coordinated(text: str, prev_end: int, a: Any) -> bool:
+    """Whether actor hit ``a`` continues a list that ends at ``prev_end``: "Turkey or Israel", "Turkey,
+    Israel or Assad" (a bare comma only when the list goes on after ``a``: "the regime, Russia had …" is
+    two clauses)."""
+    gap = text[prev_end:a.start]
+    return bool(_COORD.fullmatch(gap) or (_COMMA.fullmatch(gap) and _LIST_GOES_ON.match(text, a.end)))
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 _SCRIPTS = {"latin": re.compile(r"[A-Za-z]"), "cyrillic": re.compile(r"[\u0400-\u04ff]"),
             "arabic": re.compile(r"[\u0600-\u06ff]")}
@@ -91,6 +101,7 @@ class Cues:
                              for e in blame.get("before", [])]
         self.blame_after = [(re.compile(rf"^(?:{e['re']})(?!\w)", re.I), float(e["w"]))
                             for e in blame.get("after", [])]
+        self.blame_not_after = re.compile(blame["not_after"], re.I) if blame.get("not_after") else None
 
 
 @lru_cache(maxsize=8)
@@ -135,24 +146,34 @@ class Reactor:
             if lex is None:
                 continue
             actors = [h for h in lex.hits(normfold(text), text) if h.cat == "actor" and h.id != "_none"]
+            chain_end = -1  # where the last actor of a framed list ends ("… the Asad regime or Russia")
             for n, a in enumerate(actors):
-                if n and framed and _COORD.fullmatch(text[actors[n - 1].end:a.start]) and \
-                        framed[-1][1].end == actors[n - 1].end:
-                    framed.append((a.id, framed[-1][1]))  # "the Asad regime or Russia": one frame, both actors
+                if n and chain_end == actors[n - 1].end and _coordinated(text, chain_end, a):
+                    framed.append((a.id, framed[-1][1]))  # one frame, every actor of the list
+                    chain_end = a.end
                     continue
-                w0 = max(0, a.start - 60)
+                hit = None
                 for pat, w, then in cues.blame_before:
-                    m = pat.search(text, w0, a.start)
+                    m = pat.search(text, max(0, a.start - 60), a.start)
                     if m and (then is None or then.match(text, a.end)):
-                        framed.append((a.id, Hit("denies", m.start(), a.end, text[m.start():a.end], w)))
+                        hit = Hit("denies", m.start(), a.end, text[m.start():a.end], w)
                         break
                 else:
                     for pat, w in cues.blame_after:
                         m = pat.match(text[a.end:a.end + 60])
                         if m:
-                            end = a.end + m.end()
-                            framed.append((a.id, Hit("denies", a.start, end, text[a.start:end], w)))
+                            hit = Hit("denies", a.start, a.end + m.end(), text[a.start:a.end + m.end()], w)
                             break
+                if hit is None:
+                    continue
+                # "I doubt Turkey did it", "if Turkey did it", "I don't think the rebels did it": not the
+                # commenter's own attribution
+                if self._negated(text, hit.start) or (cues.blame_not_after is not None and cues.blame_not_after.search(
+                        text, max(0, hit.start - 60), hit.start)):
+                    chain_end = -1
+                    continue
+                framed.append((a.id, hit))
+                chain_end = a.end
         if any(actor in perpetrators for actor, _h in framed):
             return []
         return list({(h.start, h.end): h for _actor, h in framed}.values())
@@ -238,7 +259,7 @@ def _actor_lexicon(lang: str, pack: str) -> Any:
 
     try:
         return load(lang, pack)
-    except FileNotFoundError:
+    except (FileNotFoundError, ModuleNotFoundError):
         return None
 
 
@@ -266,7 +287,7 @@ def react(docs: Iterable[Document], *, all_paragraphs: bool = False,
     from ..extract import get_extractor
 
     r = reactor or Reactor()
-    ex = get_extractor()
+    ex = get_extractor(pack=r.pack)
     for d in docs:
         perps = article_perpetrators(ex.extract_document(d)) if d.comments or all_paragraphs else set()
         yield from r.react_document(d, all_paragraphs=all_paragraphs, perpetrators=perps)
