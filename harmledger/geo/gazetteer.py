@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -203,38 +204,34 @@ class Gazetteer:
             self.automaton.add_word(k, (k, tuple(idxs)))
         self.automaton.make_automaton()
 
+    def _home_index(self, form: Callable[[str], str], keep: Callable[[str], bool]) -> dict[str, list[tuple[str, int]]]:
+        """The packs' own places (not countries) under another form of their Latin keys: form -> [(key without
+        articles, entry)], for the forms ``keep`` accepts."""
+        out: dict[str, list[tuple[str, int]]] = {}
+        for k, idxs in self.keys.items():
+            if not k.isascii():
+                continue
+            f = form(k)
+            if not keep(f):
+                continue
+            for i in idxs:
+                e = self.entries[i]
+                if e.country in self.home and e.type != "country":
+                    out.setdefault(f, []).append((strip_articles(k), i))
+        return out
+
     @property
     def skeletons(self) -> dict[str, list[tuple[str, int]]]:
         """Transliteration skeletons of the packs' own places (built on first use)."""
         if self._skeletons is None:
-            sks: dict[str, list[tuple[str, int]]] = {}
-            for k, idxs in self.keys.items():
-                if not k.isascii():
-                    continue
-                for i in idxs:
-                    e = self.entries[i]
-                    if e.country in self.home and e.type != "country":
-                        sk = skeleton(k)
-                        if len(sk) >= 3:
-                            sks.setdefault(sk, []).append((strip_articles(k), i))
-            self._skeletons = sks
+            self._skeletons = self._home_index(skeleton, lambda sk: len(sk) >= 3)
         return self._skeletons
 
     @property
     def vowels(self) -> dict[str, list[tuple[str, int]]]:
         """Vowel keys of the packs' own places (built on first use)."""
         if self._vowel is None:
-            vk: dict[str, list[tuple[str, int]]] = {}
-            for k, idxs in self.keys.items():
-                if not k.isascii():
-                    continue
-                for i in idxs:
-                    e = self.entries[i]
-                    if e.country in self.home and e.type != "country":
-                        v = vowel_key(k)
-                        if len(v) >= 5 and sum(ch != "a" for ch in v) >= 3:
-                            vk.setdefault(v, []).append((strip_articles(k), i))
-            self._vowel = vk
+            self._vowel = self._home_index(vowel_key, lambda v: len(v) >= 5 and sum(ch != "a" for ch in v) >= 3)
         return self._vowel
 
     @property
@@ -307,34 +304,10 @@ class Gazetteer:
                     break
         return out
 
-    def _fuzzy_one(self, name: str, within: set[str] | None = None) -> tuple[str, list[int], float] | None:
-        """The packs' places whose consonant skeleton equals the name's and whose key is closest to it
-        (``within``: only places in these governorates)."""
-        k = key(name)
-        if k in self._noise or len(k.replace(" ", "")) < 5:
-            return None
-        sk = skeleton(k)
-        cands = self.skeletons.get(sk)
-        if cands and within is not None:
-            cands = [(ck, i) for ck, i in cands if self.entries[i].admin1 in within]
-        if not cands or len(sk) < 3:
-            return None
-        core = strip_articles(k)
-        scored = [(fuzz.ratio(core.replace(" ", ""), ck.replace(" ", "")), ck, i) for ck, i in cands]
-        best = max(s[0] for s in scored)
-        # short skeletons ("rtn": Haritan, Hraytan, Haryatan) need closer spellings
-        if best < (75 if len(sk) >= 4 or " " in k else 80):
-            return None
-        idxs = sorted({i for sc, _ck, i in scored if sc == best})
-        return k, idxs, round(best / 100, 3)
-
-    def _vowel_one(self, name: str, within: set[str] | None = None) -> tuple[str, list[int], float] | None:
-        """The packs' places whose vowel key equals the name's, with the best string similarity as quality."""
-        k = key(name)
-        if k in self._noise:
-            return None
-        v = vowel_key(k)
-        cands = self.vowels.get(v)
+    def _closest(self, k: str, cands: list[tuple[str, int]] | None, within: set[str] | None
+                 ) -> tuple[float, list[int]] | None:
+        """The best similarity (rapidfuzz ratio, 0-100) of key ``k`` to candidate keys, and the entries that
+        reach it (``within``: only places in these governorates)."""
         if cands and within is not None:
             cands = [(ck, i) for ck, i in cands if self.entries[i].admin1 in within]
         if not cands:
@@ -342,8 +315,26 @@ class Gazetteer:
         core = strip_articles(k).replace(" ", "")
         scored = [(fuzz.ratio(core, ck.replace(" ", "")), i) for ck, i in cands]
         best = max(sc for sc, _i in scored)
-        idxs = sorted({i for sc, i in scored if sc == best})
-        return k, idxs, round(max(0.6, best / 100), 3)
+        return best, sorted({i for sc, i in scored if sc == best})
+
+    def _fuzzy_one(self, name: str, within: set[str] | None = None) -> tuple[str, list[int], float] | None:
+        """The packs' places whose consonant skeleton equals the name's and whose key is closest to it
+        (``within``: only places in these governorates)."""
+        k = key(name)
+        if k in self._noise or len(k.replace(" ", "")) < 5:
+            return None
+        sk = skeleton(k)
+        got = self._closest(k, self.skeletons.get(sk), within) if len(sk) >= 3 else None
+        # short skeletons ("rtn": Haritan, Hraytan, Haryatan) need closer spellings
+        if got is None or got[0] < (75 if len(sk) >= 4 or " " in k else 80):
+            return None
+        return k, got[1], round(got[0] / 100, 3)
+
+    def _vowel_one(self, name: str, within: set[str] | None = None) -> tuple[str, list[int], float] | None:
+        """The packs' places whose vowel key equals the name's, with the best string similarity as quality."""
+        k = key(name)
+        got = None if k in self._noise else self._closest(k, self.vowels.get(vowel_key(k)), within)
+        return (k, got[1], round(max(0.6, got[0] / 100), 3)) if got else None
 
     @staticmethod
     def _case_ok(e: Entry, first: str, text: str, start: int, end: int) -> bool:
