@@ -288,7 +288,7 @@ class Ledger:
 
         try:
             self._write_tx(items, stats)
-        except (DBAPIError, StatementError, ValueError, TypeError) as e:
+        except (DBAPIError, StatementError, ValueError, TypeError, OverflowError) as e:
             if len(items) == 1:
                 d = items[0][0]
                 stats.errors += 1
