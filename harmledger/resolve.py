@@ -67,19 +67,6 @@ def day_of(s: str | None) -> int | None:
         return None
 
 
-def _place_ok(a: ClaimRef, b: ClaimRef) -> bool:
-    if a.place_key is None or b.place_key is None:
-        return False
-    fine_a = (a.where_prec or 9) <= 2
-    fine_b = (b.where_prec or 9) <= 2
-    if fine_a and fine_b:
-        return a.place_key == b.place_key
-    if fine_a != fine_b:
-        return False  # a coarse report never absorbs a village report
-    return a.place_key == b.place_key or (a.where_prec == b.where_prec and a.admin1 == b.admin1
-                                          and (a.where_prec == 4 or a.admin2 == b.admin2))
-
-
 _AIR = frozenset({"airstrike", "missile", "helicopter_barrel_bomb", "cluster_munition"})
 
 
@@ -91,10 +78,6 @@ def _sets_compatible(pa: frozenset[str], pb: frozenset[str], ma: frozenset[str],
         # (the incident is then graded contested); other disjoint actors are different events
         return bool(ma & mb & _AIR)
     return True
-
-
-def _compatible(a: ClaimRef, b: ClaimRef) -> bool:
-    return _place_ok(a, b) and _sets_compatible(a.perpetrators, b.perpetrators, a.means, b.means)
 
 
 class _UnionFind:
@@ -139,7 +122,8 @@ def cluster(claims: Sequence[ClaimRef], window_days: int = 1) -> list[list[int]]
     uf = _UnionFind(claims)
     max_span = 2 * window_days
     # blocks: a village-level claim can only join claims of the same place; a coarse one only claims
-    # of the same district (or governorate) at the same precision — so the blocks are small
+    # of the same district (or governorate) at the same precision, never a village report — the block
+    # key is the whole place rule, and the blocks are small
     blocks: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
         if c.place_key is None or c.day is None or (c.where_prec or 9) >= 6:
@@ -160,7 +144,7 @@ def cluster(claims: Sequence[ClaimRef], window_days: int = 1) -> list[list[int]]
                 if a.day - max(b.day_end or b.day, b.day) > window_days:  # type: ignore[operator]
                     del latest[sig]
                     continue
-                if _compatible(a, b):
+                if _sets_compatible(a.perpetrators, b.perpetrators, a.means, b.means):
                     uf.union(i, j, max_span)
             latest[(a.perpetrators, a.means)] = i
     # the same words re-published (syndication, repeated headlines) are the same report: one incident,

@@ -100,12 +100,12 @@ def test_a_syrian_village_before_a_foreign_city_of_a_close_spelling():
 
 
 def test_spellings_that_differ_in_vowels_meet_inside_the_named_governorate():
-    from harmledger.geo.gazetteer import Gazetteer, vowel_key
+    from harmledger.geo.gazetteer import vowel_key
 
     # GED 2016 names (development partition) against OCHA's spelling of the same villages
     for a, b in (("Qurmus", "Qarmas"), ("Hazrah", "Hezreh"), ("Qizhil", "Qazhal"), ("Ard al-Wata", "Ard Elwata")):
         assert vowel_key(a.lower().replace("-", " ")) == vowel_key(b.lower()), (a, b)
-    g = Gazetteer(without=("ucdp-ged-2016",))  # GED's own spellings held out
+    g = load(without=("ucdp-ged-2016",))  # GED's own spellings held out
     assert g.geocode("Hazrah village") is None  # alone: unknown, not a guess
     # GED 2016 headlines: a district of Idlib; two governorates
     for name, headline, adm, ocha in (
@@ -118,9 +118,8 @@ def test_spellings_that_differ_in_vowels_meet_inside_the_named_governorate():
 
 def test_words_in_parentheses_place_the_name_but_are_never_the_answer():
     from harmledger.evaluation.geo_eval import haversine_km
-    from harmledger.geo.gazetteer import Gazetteer
 
-    g = Gazetteer(without=("ucdp-ged-2016",))  # GED 2016 names, held out: OCHA's spellings must answer
+    g = load(without=("ucdp-ged-2016",))  # GED 2016 names, held out: OCHA's spellings must answer
     # GED's own points for these 2016 rows
     for name, adm, lat, lon in (("Izz ad-Din (Ezzeddin) village", "Homs", 34.9475, 36.916666),
                                 ("Al-Rai town (Choban Bey)", "Aleppo", 36.616667, 37.45)):

@@ -22,9 +22,8 @@ from typing import Any
 
 from ..extract import extract
 from ..geo.names import key as place_key
-from ..model import Claim
-
-COUNT_FIELDS = ("killed", "injured", "casualties", "children_killed", "women_killed", "displaced")
+from ..model import COUNT_FIELDS, Claim
+from .geo_eval import ged_adm1
 
 
 def _load_devset() -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
@@ -107,10 +106,11 @@ def _pair(pred: list[Claim], gold: list[dict[str, Any]], text: str) -> list[tupl
     cands = []
     for i, p in enumerate(pred):
         ps = p.quote_span if p.quote_span else (0, len(text))  # the unit is the whole document here
+        killed = p.killed.min if p.killed else None
         for j, g in enumerate(gold):
             iou = _iou(ps, gspans[j])
             same_place = bool(p.place and g.get("place") and place_key(p.place.name) == place_key(g["place"]))
-            same_killed = _count_min(p.to_dict()["killed"]) == _count_min(g.get("killed"))
+            same_killed = killed == _count_min(g.get("killed"))
             if iou <= 0 and not same_place:
                 continue
             cands.append((iou + 0.6 * same_place + 0.2 * same_killed, i, j))
@@ -140,8 +140,9 @@ def evaluate_devset(collect_errors: bool = False) -> DevReport:
         s[1] += len(g)
         s[2] += len(pairs)
         unit_errors: list[str] = []
+        pd = [c.to_dict() for c in pred]
         for i, j in pairs:
-            p = pred[i].to_dict()
+            p = pd[i]
             gc = g[j]
             checks = {"kind": p["kind"] == gc["kind"], "victims": p["victims"] == gc["victims"],
                       "perpetrators": {x["id"] for x in p["perpetrators"]} == set(gc["perpetrators"]),
@@ -164,7 +165,7 @@ def evaluate_devset(collect_errors: bool = False) -> DevReport:
                     unit_errors.append(k)
         if collect_errors and (unit_errors or len(pairs) != len(pred) or len(pairs) != len(g)):
             rep.errors.append({"id": u["id"], "text": u["text"], "wrong": unit_errors,
-                               "pred": [c.to_dict() for c in pred], "gold": g})
+                               "pred": pd, "gold": g})
     return rep
 
 
@@ -177,7 +178,8 @@ SIDE_A = {"Government of Syria": {"syrian_government", "russia"}, "IS": {"islami
 
 def evaluate_ged(path: str | Path, years: Iterable[str] = ("2017", "2018", "2019"),
                  limit: int | None = None) -> dict[str, Any]:
-    rows = [r for r in csv.DictReader(open(path, encoding="utf-8")) if r["year"][:4] in set(years)]
+    wanted = set(years)
+    rows = [r for r in csv.DictReader(open(path, encoding="utf-8")) if r["year"][:4] in wanted]
     per_head: dict[str, list[dict[str, str]]] = defaultdict(list)
     for r in rows:
         per_head[r["source_headline"].strip()].append(r)
@@ -194,10 +196,7 @@ def evaluate_ged(path: str | Path, years: Iterable[str] = ("2017", "2018", "2019
             continue
         n_claim += 1
         placed = [c for c in claims if c.place and c.place.admin1]
-        adm = r["adm_1"].replace(" Governorate", "")
-        norm = {"Hamah": "Hama", "Ar Raqqah": "Raqqa", "Deir ez Zor": "Deir ez-Zor", "Al Hasakah": "Al-Hasakah",
-                "As Suwayda": "As-Suwayda"}
-        adm = norm.get(adm, adm)
+        adm = ged_adm1(r)
         if len(placed) == 1 and adm:
             gov_n += 1
             gov_ok += placed[0].place.admin1 == adm  # type: ignore[union-attr]

@@ -19,10 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from ..geo import load
-from ..geo.gazetteer import Gazetteer
 
 GED_ADM1 = {"Hamah": "Hama", "Ar Raqqah": "Raqqa", "Deir ez Zor": "Deir ez-Zor", "Al Hasakah": "Al-Hasakah",
             "As Suwayda": "As-Suwayda"}
+
+
+def ged_adm1(row: dict[str, str]) -> str:
+    """A GED row's ``adm_1`` as the gazetteer names the governorate ("Hamah Governorate" -> "Hama")."""
+    adm = row["adm_1"].replace(" Governorate", "")
+    return GED_ADM1.get(adm, adm)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -40,7 +45,7 @@ def evaluate_ged_points(path: str | Path, years: tuple[str, ...] = ("2017", "201
     several places, or none near the coded one). ``without``: gazetteer sources left out (GED 2016's own
     names, to measure on the development partition how the other sources place names they spell
     differently)."""
-    g = Gazetteer(without=without) if without else load()
+    g = load(without=without)
     rows = [r for r in csv.DictReader(open(path, encoding="utf-8"))
             if r["year"][:4] in years and r["where_prec"] in ("1", "2", "1.0", "2.0") and r["where_coordinates"]]
     n = found = w5 = w25 = gov_ok = 0
@@ -50,8 +55,7 @@ def evaluate_ged_points(path: str | Path, years: tuple[str, ...] = ("2017", "201
         n += 1
         names.add(r["where_coordinates"])
         p = g.geocode(r["where_coordinates"], r["source_headline"] if headline else None)
-        adm = r["adm_1"].replace(" Governorate", "")
-        adm = GED_ADM1.get(adm, adm)
+        adm = ged_adm1(r)
         if p is None:
             if misses is not None:
                 misses.append({"name": r["where_coordinates"], "adm_1": adm, "reason": "not found"})

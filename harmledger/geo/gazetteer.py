@@ -108,8 +108,8 @@ def vowel_key(k: str) -> str:
     return k
 
 
-_ARTS = {"al", "el", "ar", "as", "ad", "ash", "at", "az", "an", "adh", "ath"}
-_ARTICLE = re.compile(r"(?:al|el|ar|as|ad|ash|at|az|an|adh|ath)[-' ]", re.I)
+_ARTS = frozenset(a.strip() for a in ARTICLES)
+_ARTICLE = re.compile("(?:" + "|".join(sorted(_ARTS, key=len, reverse=True)) + ")[-' ]", re.I)
 
 
 @dataclass(slots=True)
@@ -174,7 +174,7 @@ class Gazetteer:
         with resources.files("harmledger.geo.data").joinpath("stopnames.txt").open(encoding="utf-8") as f:
             stop = {line.strip() for line in f if line.strip() and not line.startswith("#")}
         # a key made only of generic name parts ("khan al", "tal al") names nothing by itself
-        generic = {w for w in stop if " " not in w} | {a.strip() for a in ARTICLES} | {"al", "el"}
+        generic = {w for w in stop if " " not in w} | _ARTS
         self._noise = stop
         keys: dict[str, list[int]] = {}
         for row in rows:
@@ -528,11 +528,6 @@ class Gazetteer:
             return named, named
         return named, {a for m in found if (a := self.entries[self.rank(m.entries)[0].entry].admin1)}
 
-    def context_governorates(self, text: str) -> set[str]:
-        """Governorates named in a context text ("in Idlib", "rural Deir Ezzor", "northern Aleppo countryside");
-        failing that, the governorates of the other places it names."""
-        return self._context(text)[1]
-
     def geocode(self, name: str, context: str | None = None) -> Place | None:
         """The best place for a name, or None."""
         c = self.candidates(name, context, 1)
@@ -540,6 +535,7 @@ class Gazetteer:
 
 
 @lru_cache(maxsize=4)
-def load(packs: tuple[str, ...] = ("syria",)) -> Gazetteer:
-    """The shared, loaded gazetteer (loading takes a fraction of a second; it is cached)."""
-    return Gazetteer(packs)
+def load(packs: tuple[str, ...] = ("syria",), without: tuple[str, ...] = ()) -> Gazetteer:
+    """The shared, loaded gazetteer (loading takes a fraction of a second; it is cached); ``without``: see
+    :class:`Gazetteer`."""
+    return Gazetteer(packs, without)

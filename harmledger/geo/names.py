@@ -41,7 +41,7 @@ _TABLE = _build_table()
 # the same table without deletions: used to find which characters a text_key drops
 _DELETED = {cp for cp, v in _TABLE.items() if v is None}
 _SPACES = re.compile(r"\s+")
-ARTICLES = ("al ", "el ", "ar ", "as ", "ad ", "ash ", "at ", "az ", "an ", "adh ", "ath ", "aş ", "ad-")
+ARTICLES = ("al ", "el ", "ar ", "as ", "ad ", "ash ", "at ", "az ", "an ", "adh ", "ath ")  # as keys write them
 
 
 def key(name: str) -> str:

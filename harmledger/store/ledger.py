@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, text
@@ -99,6 +100,14 @@ def claim_columns(c: dict[str, Any]) -> dict[str, Any]:
         "date_start": date.get("start"), "date_end": date.get("end"), "date_prec": date.get("precision"),
         "confidence": c.get("confidence"), "from_comment": bool(c.get("from_comment")),
     }
+
+
+def claim_row(doc: str, i: int, published: str | None, c: dict[str, Any]) -> dict[str, Any]:
+    """The ``claims`` row of a document's ``i``-th claim (``Claim.to_dict()``): flat columns, JSON and its hash."""
+    body = canonical(c)
+    h = sha256_text(body)
+    return {"claim_uid": sha256_text(f"{doc}:{i}:{h}"), "doc": doc, "json": body, "hash": h, "published": published,
+            **claim_columns(c)}
 
 
 def reaction_row(doc: str, r: dict[str, Any]) -> dict[str, Any]:
@@ -242,10 +251,6 @@ class Ledger:
         return seq
 
     # ------------------------------------------------------------------ ingest
-    def has_document(self, doc: str) -> bool:
-        with self.engine.connect() as conn:
-            return conn.execute(select(documents.c.doc).where(documents.c.doc == doc)).first() is not None
-
     def ingest(self, docs: Iterable[Document], extract: Callable[[Document], list[Claim]], *,
                batch: int = 50, on_document: Callable[[Document, int], None] | None = None) -> IngestStats:
         """Store documents and their claims; documents already stored (same bytes) are skipped, never
@@ -262,23 +267,25 @@ class Ledger:
                 extract: Callable[[Document], list[Claim]] | None, batch: int,
                 on_document: Callable[[Document, int], None] | None) -> IngestStats:
         stats = IngestStats()
-        pending: list[tuple[Document, list[dict[str, Any]]]] = []
         seen: set[str] = set()
-        for d, cs in items:
-            if d.doc in seen or self.has_document(d.doc):
-                stats.duplicates += 1
-                continue
-            seen.add(d.doc)
-            if cs is None:
-                cs = [c.to_dict() for c in extract(d)] if extract else []
-            pending.append((d, cs))
-            if on_document:
-                on_document(d, len(cs))
-            if len(pending) >= batch:
+        it = iter(items)
+        while chunk := list(islice(it, batch)):
+            with self.engine.connect() as conn:  # one lookup per batch for documents already stored
+                seen.update(conn.execute(select(documents.c.doc).where(
+                    documents.c.doc.in_({d.doc for d, _cs in chunk}))).scalars())
+            pending: list[tuple[Document, list[dict[str, Any]]]] = []
+            for d, cs in chunk:
+                if d.doc in seen:
+                    stats.duplicates += 1
+                    continue
+                seen.add(d.doc)
+                if cs is None:
+                    cs = [c.to_dict() for c in extract(d)] if extract else []
+                pending.append((d, cs))
+                if on_document:
+                    on_document(d, len(cs))
+            if pending:
                 self._write(pending, stats)
-                pending = []
-        if pending:
-            self._write(pending, stats)
         return stats
 
     def _write(self, items: list[tuple[Document, list[dict[str, Any]]]], stats: IngestStats) -> None:
@@ -313,16 +320,11 @@ class Ledger:
                 self.append_event(conn, "ingested", d.doc, {
                     "doc": d.doc, "sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw),
                     "text_sha256": sha256_text(d.text), **{k: getattr(d, k) for k in DOC_META}}, _last=last)
-                rows, hashes = [], []
-                for i, cd in enumerate(cs):
-                    body = canonical(cd)
-                    h = sha256_text(body)
-                    hashes.append(h)
-                    rows.append({"claim_uid": sha256_text(f"{d.doc}:{i}:{h}"), "doc": d.doc, "json": body,
-                                 "hash": h, "published": d.published, **claim_columns(cd)})
+                rows = [claim_row(d.doc, i, d.published, cd) for i, cd in enumerate(cs)]
                 if rows:
                     conn.execute(insert(claims), rows)
-                self.append_event(conn, "extracted", d.doc, {"doc": d.doc, "claims": hashes}, _last=last)
+                self.append_event(conn, "extracted", d.doc, {"doc": d.doc, "claims": [r["hash"] for r in rows]},
+                                  _last=last)
                 if d.comments:
                     from ..react import article_perpetrators
 
@@ -380,7 +382,6 @@ class Ledger:
         refs = self.claim_refs(conn)
         groups = [[refs[i] for i in g] for g in cluster(refs, window_days)]
         grades, notes = self._apply_edits(conn, groups)
-        by_id = {c.id: c for c in refs}
         details = self._claim_details(conn)
         inc_rows: list[dict[str, Any]] = []
         link_rows: list[dict[str, Any]] = []
@@ -394,7 +395,7 @@ class Ledger:
                 if first in uids:
                     grade, grade_by = gr, "analyst"
             note = "\n".join(t for first, t in notes if first in uids) or None
-            inc_rows.append(self._incident_row(s, [by_id[i] for i in s.claim_ids], details, grade, grade_by, note))
+            inc_rows.append(self._incident_row(s, g, details, grade, grade_by, note))
             link_rows += [{"incident_id": s.id, "claim_id": i} for i in s.claim_ids]
         return inc_rows, link_rows, len(refs)
 
@@ -454,8 +455,8 @@ class Ledger:
         notes: list[tuple[str, str]] = []
         for ev in self.analyst_events(conn):
             p = json.loads(ev.payload)
-            where = {c.uid: n for n, g in enumerate(groups) for c in g}
             if ev.kind == "merge":
+                where = {c.uid: n for n, g in enumerate(groups) for c in g}
                 ga = {where[u] for u in p["a"] if u in where}
                 gb = {where[u] for u in p["b"] if u in where}
                 if ga and gb:
@@ -464,9 +465,10 @@ class Ledger:
                         groups[target] += groups[n]
                         groups[n] = []
             elif ev.kind == "split":
-                moved = [c for g in groups for c in g if c.uid in set(p["claims"])]
+                uids = set(p["claims"])
+                moved = [c for g in groups for c in g if c.uid in uids]
                 for g in groups:
-                    g[:] = [c for c in g if c.uid not in set(p["claims"])]
+                    g[:] = [c for c in g if c.uid not in uids]
                 if moved:
                     groups.append(moved)
             elif ev.kind == "set-grade":
@@ -677,10 +679,8 @@ class Ledger:
                 if sha256_text(r.json) != r.hash:
                     rep.problems.append(Problem(where, "claim JSON changed after extraction"))
                 else:
-                    flat = claim_columns(json.loads(r.json))
-                    flat["published"] = seen_docs.get(r.doc)
-                    flat["claim_uid"] = sha256_text(f"{r.doc}:{n}:{r.hash}")
-                    rep.problems += _column_problems(where, r, flat, "claim")
+                    rep.problems += _column_problems(where, r, claim_row(r.doc, n, seen_docs.get(r.doc),
+                                                                         json.loads(r.json)), "claim")
                 per_doc.setdefault(r.doc, []).append(r.hash)
             for d, hashes in extracted.items():
                 have = per_doc.get(d, [])
