@@ -15,6 +15,7 @@ from . import __version__
 from .extract import get_extractor
 from .ingest import ReadError, read
 from .model import Claim, Document
+from .resolve import GRADES
 
 
 def _progress(enabled: bool | None):  # noqa: ANN202 - rich's Progress or a no-op
@@ -28,6 +29,26 @@ def _progress(enabled: bool | None):  # noqa: ANN202 - rich's Progress or a no-o
                     console=console, disable=not enabled, transient=True)
 
 
+def read_documents(paths: Iterable[str], stats: Counter[str], *, published: str | None = None,
+                   prefilter: bool | None = None, dropped: dict[str, int] | None = None) -> Iterator[Document]:
+    """The documents of every input; each unreadable one gets its line on stderr and counts in
+    ``stats["errors"]`` (read ones in ``stats["documents"]``), and the batch goes on."""
+    for item in read(list(paths), published=published, prefilter=prefilter, stats=dropped):
+        if isinstance(item, ReadError):
+            stats["errors"] += 1
+            click.echo(str(item), err=True)
+        else:
+            stats["documents"] += 1
+            yield item
+
+
+def _nothing_read(stats: Counter[str]) -> None:
+    """Exit 1 when no input at all could be read (the errors are already on stderr)."""
+    if stats["documents"] == 0:
+        click.echo(f"harmledger: no input could be read ({stats['errors']} error(s))", err=True)
+        sys.exit(1)
+
+
 def iter_claims(paths: tuple[str, ...] | list[str], published: str | None, stats: Counter[str],
                 progress: bool | None = None, prefilter: bool | None = None) -> Iterator[tuple[Document, list[Claim]]]:
     """Read every input, report bad ones on stderr (one line each), and extract claims."""
@@ -35,17 +56,24 @@ def iter_claims(paths: tuple[str, ...] | list[str], published: str | None, stats
     dropped: dict[str, int] = {}
     with _progress(progress) as bar:
         task = bar.add_task("extracting", total=None)
-        for item in read(list(paths), published=published, prefilter=prefilter, stats=dropped):
-            if isinstance(item, ReadError):
-                stats["errors"] += 1
-                click.echo(str(item), err=True)
-                continue
-            stats["documents"] += 1
+        for item in read_documents(paths, stats, published=published, prefilter=prefilter, dropped=dropped):
             claims = ex.extract_document(item)
             stats["claims"] += len(claims)
             bar.advance(task)
             yield item, claims
     _report_dropped(dropped)
+
+
+def _check_published(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from .ingest import strict_date
+
+    if value and strict_date(value) is None:
+        raise click.BadParameter("expected a date written YYYY-MM-DD")
+    return value
+
+
+PUBLISHED = click.option("--published", metavar="YYYY-MM-DD", callback=_check_published,
+                         help="Publication date for documents that state none.")
 
 
 def _report_dropped(dropped: dict[str, int]) -> None:
@@ -71,16 +99,16 @@ def engine_options(f):  # noqa: ANN001, ANN201 - a click decorator
 
 def run_dask(paths: tuple[str, ...], shard_dir: str, workers: int, scheduler: str | None, published: str | None,
              prefilter: bool | None, progress: bool | None) -> list:  # noqa: ANN001
-    from .scale import partitions, run
+    from .scale import run
 
-    try:
-        n = len(partitions(list(paths)))
-    except ValueError as e:
-        raise click.UsageError(str(e)) from None
     with _progress(progress) as bar:
-        task = bar.add_task("extracting on dask (partitions)", total=n)
-        results = run(list(paths), shard_dir, workers=workers, scheduler=scheduler, published=published,
-                      prefilter=prefilter, on_result=lambda r: bar.advance(task))
+        task = bar.add_task("extracting on dask (partitions)", total=None)
+        try:
+            results = run(list(paths), shard_dir, workers=workers, scheduler=scheduler, published=published,
+                          prefilter=prefilter, on_start=lambda n: bar.update(task, total=n),
+                          on_result=lambda r: bar.advance(task))
+        except ValueError as e:  # stdin, which the dask engine cannot split
+            raise click.UsageError(str(e)) from None
     for r in results:
         for e in r.errors:
             click.echo(e, err=True)
@@ -116,7 +144,7 @@ def main() -> None:
 
 @main.command("extract")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--published", metavar="YYYY-MM-DD", help="Publication date for documents that state none.")
+@PUBLISHED
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table"]), default="jsonl",
               show_default=True)
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
@@ -130,11 +158,6 @@ def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progres
     binary, empty or oversized inputs get one line on stderr and are skipped; the exit code is 1 only
     when no input could be read at all.
     """
-    if published:
-        from .ingest import strict_date
-
-        if strict_date(published) is None:
-            raise click.BadParameter("expected a date written YYYY-MM-DD", param_hint="--published")
     stats: Counter[str] = Counter()
     out = sys.stdout
     if engine == "dask":
@@ -177,9 +200,7 @@ def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progres
             for c in claims:
                 out.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
     out.flush()
-    if stats["documents"] == 0:
-        click.echo(f"harmledger: no input could be read ({stats['errors']} error(s))", err=True)
-        sys.exit(1)
+    _nothing_read(stats)
 
 
 @main.command("reactions")
@@ -198,25 +219,13 @@ def reactions_cmd(paths: tuple[str, ...], all_paragraphs: bool, fmt: str, summar
     (WordPress, Disqus, generic markup), in text after a comments heading, and in JSONL `comments`.
     With --summary: per article, counts by stance and language, frequent denial phrases, incitement list.
     """
-    from .extract import get_extractor
-    from .react import Reactor, article_perpetrators, summarize
+    from .react import react_each, summarize
 
-    reactor = Reactor()
-    extractor = get_extractor()
     stats: Counter[str] = Counter()
     rows: list[tuple[Document, list]] = []
     with _progress(progress) as bar:
         task = bar.add_task("reading comments", total=None)
-        for item in read(list(paths)):
-            if isinstance(item, ReadError):
-                stats["errors"] += 1
-                click.echo(str(item), err=True)
-                continue
-            stats["documents"] += 1
-            # the article's own perpetrators: blame shifted to another actor reads as denial
-            perps = article_perpetrators(extractor.extract_document(item)) if (
-                item.comments or all_paragraphs) else set()
-            rs = reactor.react_document(item, all_paragraphs=all_paragraphs, perpetrators=perps)
+        for item, rs in react_each(read_documents(paths, stats), all_paragraphs=all_paragraphs):
             bar.advance(task)
             if summary or fmt == "table":
                 rows.append((item, rs))
@@ -250,9 +259,7 @@ def reactions_cmd(paths: tuple[str, ...], all_paragraphs: bool, fmt: str, summar
                               escape("; ".join(r.evidence)[:40]), escape(r.text.replace("\n", " ")[:70]))
         Console(width=200).print(table)
     sys.stdout.flush()
-    if stats["documents"] == 0:
-        click.echo(f"harmledger: no input could be read ({stats['errors']} error(s))", err=True)
-        sys.exit(1)
+    _nothing_read(stats)
 
 
 def _open(db: str | None):  # noqa: ANN202 - a Ledger
@@ -272,7 +279,7 @@ DB_OPTION = click.option("--db", default=None, metavar="URL",
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
 @DB_OPTION
-@click.option("--published", metavar="YYYY-MM-DD", help="Publication date for documents that state none.")
+@PUBLISHED
 @click.option("--window", "window_days", type=int, default=None,
               help="Days apart two claims may be and still describe one incident (default: the ledger's last "
                    "window, else 1).")
@@ -289,35 +296,22 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
     """
     from .store import Ledger
 
-    if published:
-        from .ingest import strict_date
-
-        if strict_date(published) is None:
-            raise click.BadParameter("expected a date written YYYY-MM-DD", param_hint="--published")
     ledger = Ledger(db)
-    ex = get_extractor()
-    errors = 0
+    stats: Counter[str] = Counter()
     dropped: dict[str, int] = {}
-
-    def docs() -> Iterator[Document]:
-        nonlocal errors
-        for item in read(list(paths), published=published, prefilter=prefilter, stats=dropped):
-            if isinstance(item, ReadError):
-                errors += 1
-                click.echo(str(item), err=True)
-            else:
-                yield item
-
     if engine == "dask":
         from .scale import read_shard
 
         results = run_dask(paths, shard_dir, workers, scheduler, published, prefilter, progress)
-        errors += sum(len(r.errors) for r in results)
+        stats["errors"] += sum(len(r.errors) for r in results)
         st = ledger.ingest_extracted(pair for r in results for pair in read_shard(r.shard))
     else:
         with _progress(progress) as bar:
             task = bar.add_task("ingesting", total=None)
-            st = ledger.ingest(docs(), ex.extract_document, on_document=lambda d, n: bar.advance(task))
+            st = ledger.ingest(read_documents(paths, stats, published=published, prefilter=prefilter,
+                                              dropped=dropped),
+                               get_extractor().extract_document, on_document=lambda d, n: bar.advance(task))
+    errors = stats["errors"]
     for line in st.failed:
         click.echo(line, err=True)
     _report_dropped(dropped)
@@ -374,8 +368,7 @@ INCIDENT_COLUMNS = ["id", "date_start", "date_end", "place_name", "admin1", "whe
 @DB_OPTION
 @click.option("--admin1", help="Governorate, e.g. Idlib.")
 @click.option("--perpetrator", help="Perpetrator id, e.g. russia.")
-@click.option("--grade", type=click.Choice(["single_source", "corroborated", "contested", "confirmed",
-                                            "discounted"]))
+@click.option("--grade", type=click.Choice(GRADES))
 @click.option("--since", metavar="YYYY-MM-DD")
 @click.option("--until", metavar="YYYY-MM-DD")
 @click.option("--limit", type=int, default=None)
@@ -396,8 +389,12 @@ def incidents_cmd(db: str | None, admin1: str | None, perpetrator: str | None, g
         from rich.table import Table
 
         t = Table("id", "date", "place", "killed", "injured", "perpetrators", "means", "grade", "claims", "sources")
+        from .present.report import casualty_range
+
+        def rng(a: int | None, b: int | None) -> str:
+            return casualty_range(a, b, dash="-", none="")
+
         for r in rows:
-            rng = lambda a, b: "" if a is None else (str(a) if a == b else f"{a}-{b}")  # noqa: E731
             t.add_row(r["id"], r["date_start"] or "", f"{r['place_name'] or ''} ({r['admin1'] or r['country'] or ''})",
                       rng(r["killed_min"], r["killed_max"]), rng(r["injured_min"], r["injured_max"]),
                       r["perpetrators"] or "", r["means"] or "", r["grade"], str(r["n_claims"]), str(r["n_sources"]))
@@ -532,8 +529,7 @@ def split_cmd(incident: str, claim_ids: str, db: str | None, actor: str | None) 
 
 @incident_group.command("set-grade")
 @click.argument("incident")
-@click.argument("grade", type=click.Choice(["single_source", "corroborated", "contested", "confirmed",
-                                            "discounted"]))
+@click.argument("grade", type=click.Choice(GRADES))
 @DB_OPTION
 @ACTOR
 def set_grade_cmd(incident: str, grade: str, db: str | None, actor: str | None) -> None:

@@ -12,14 +12,15 @@ from pathlib import Path
 import click
 
 from .extract import get_extractor
-from .ingest import ReadError, read
 from .model import Document
+from .present.report import casualty_range
 
 ATTRIBUTION = ("Demo corpus: source headlines of UCDP GED 19.1, Syria 2016 (CC BY 4.0; Sundberg & Melander "
                "2013, JPR 50(4); Högbladh 2019, UCDP GED Codebook 19.1).")
 
 
 def run_demo(limit: int | None = None, out_dir: str = "harmledger-demo") -> dict[str, object]:
+    from .cli import read_documents
     from .present.export import export, tally, tally_chart
     from .store import Ledger
 
@@ -28,17 +29,14 @@ def run_demo(limit: int | None = None, out_dir: str = "harmledger-demo") -> dict
     ex = get_extractor()
     t0 = time.perf_counter()
     docs: list[Document] = []
-    errors = 0
+    read_stats: Counter[str] = Counter()
     corpus = resources.files("harmledger.data.demo").joinpath("ged2016_headlines.jsonl.gz")
     with resources.as_file(corpus) as path:
-        for item in read([str(path)]):
+        for item in read_documents([str(path)], read_stats):
             if limit is not None and len(docs) >= limit:
                 break
-            if isinstance(item, ReadError):
-                errors += 1
-                click.echo(str(item), err=True)
-            else:
-                docs.append(item)
+            docs.append(item)
+    errors = read_stats["errors"]
     kinds: Counter[str] = Counter()
     perps: Counter[str] = Counter()
     means: Counter[str] = Counter()
@@ -89,7 +87,7 @@ def run_demo(limit: int | None = None, out_dir: str = "harmledger-demo") -> dict
     for r in ledger.incidents(limit=6):
         if r["killed_min"] is None:
             break
-        rng = str(r["killed_min"]) if r["killed_min"] == r["killed_max"] else f"{r['killed_min']}-{r['killed_max']}"
+        rng = casualty_range(r["killed_min"], r["killed_max"], dash="-")
         click.echo(f"    {rng:>9}  {r['date_start'] or '?':<10}  {(r['place_name'] or 'place unknown'):<22} "
                    f"{(r['perpetrators'] or 'unattributed'):<30} {r['grade']} ({r['n_sources']})")
     click.echo(f"ledger {out / 'ledger.db'} verified: {'intact' if v.ok else 'PROBLEMS'}; wrote "

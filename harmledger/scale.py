@@ -125,11 +125,15 @@ def read_shard(path: str) -> Iterator[tuple[Document, list[dict[str, Any]]]]:
 
 def run(paths: list[str], shard_dir: str, *, workers: int = 2, scheduler: str | None = None,
         published: str | None = None, prefilter: bool | None = None,
+        on_start: Callable[[int], None] | None = None,
         on_result: Callable[[ShardResult], None] | None = None) -> list[ShardResult]:
-    """Extract every partition on Dask; returns one result per partition, in input order."""
+    """Extract every partition on Dask; returns one result per partition, in input order (``on_start``
+    hears the number of partitions, ``on_result`` each result as it arrives)."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     parts = partitions(paths)
+    if on_start:
+        on_start(len(parts))
     Path(shard_dir).mkdir(parents=True, exist_ok=True)
     cluster = None
     if scheduler:

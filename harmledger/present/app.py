@@ -13,7 +13,7 @@ import hmac
 import html
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
@@ -22,18 +22,19 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from ..react import summarize
+from ..resolve import GRADES
 from ..store import Ledger
-from ..store.schema import claims, documents, events, incident_claims, incidents
+from ..store.schema import claims, documents, events, incidents
 from .export import tally, tally_svg
 from .report import COLOURS, CSS, casualty_range, evidence_spans, highlight, mark_text, reactions_html, svg_map
 
 INCIDENT_ID = r"^I[0-9a-f]{12}$"
 DOC_ID = r"^[0-9a-f]{64}$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
-Grade = Literal["single_source", "corroborated", "contested", "confirmed", "discounted"]
+Grade = Literal[GRADES]  # type: ignore[valid-type]
 
 
 class Edit(BaseModel):
@@ -92,38 +93,9 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
     if allow_edits and not token:
         raise ValueError("editing needs a token")
     lg = ledger or Ledger(db, create=False)
-    fts = lg.has_fts()
     app = FastAPI(title="harmledger", version="0.1.0",
                   description="A ledger of civilian-harm claims, incidents and their evidence "
                               f"({'editable with a token' if allow_edits else 'read-only'}).")
-
-    def conditions(f: Filters) -> list[Any]:
-        cond = []
-        if f.admin1:
-            cond.append(incidents.c.admin1 == f.admin1)
-        for col, val in ((incidents.c.perpetrators, f.perpetrator), (incidents.c.means, f.means),
-                         (incidents.c.targets, f.target)):
-            if val:  # one id of a comma-separated list ("_" is a letter of the id, not a wildcard)
-                cond.append(("," + col + ",").like(f"%,{val.replace('_', '!_')},%", escape="!"))
-        if f.grade:
-            cond.append(incidents.c.grade == f.grade)
-        if f.since:
-            cond.append(incidents.c.date_end >= f.since)
-        if f.until:
-            cond.append(incidents.c.date_start <= f.until)
-        if f.q:
-            words = [w for w in re.findall(r"\w+", f.q)][:20]
-            if fts and words:  # SQLite FTS5: every word, as a phrase, in the claim's text
-                match = " ".join('"' + w.replace('"', "") + '"' for w in words)
-                hits = select(text("rowid")).select_from(text("claims_fts")).where(text("claims_fts MATCH :m"))
-                sub = select(incident_claims.c.incident_id).where(
-                    incident_claims.c.claim_id.in_(hits.params(m=match)))
-            else:
-                sub = select(incident_claims.c.incident_id).select_from(
-                    incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id)).where(
-                    *[claims.c.quote.ilike(f"%{w}%") for w in (words or [f.q])])
-            cond.append(incidents.c.id.in_(sub))
-        return cond
 
     def with_contested(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         contested = lg.contested_counts([r["id"] for r in rows])
@@ -131,29 +103,26 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             r["contested_by"] = contested.get(r["id"], 0)
         return rows
 
-    def incident_rows(f: Filters, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
-        cond = conditions(f)
+    def incident_rows(f: Filters, limit: int, offset: int = 0, cols: list[Any] | None = None
+                      ) -> tuple[int, list[dict[str, Any]]]:
+        """The number of incidents matching ``f``, and a page of them by date (``cols``: only these columns),
+        each with its ``contested_by`` count."""
+        cond = lg.incident_filter(**asdict(f))
         with lg.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(incidents).where(*cond)).scalar() or 0
-            rows = conn.execute(select(incidents).where(*cond).order_by(incidents.c.date_start, incidents.c.id)
-                                .limit(limit).offset(offset))
+            rows = conn.execute(select(*(cols or [incidents])).where(*cond).order_by(
+                incidents.c.date_start, incidents.c.id).limit(limit).offset(offset))
             out = with_contested([dict(r._mapping) for r in rows])
         return int(total), out
 
     def incident_detail(incident_id: str) -> dict[str, Any]:
         with lg.engine.connect() as conn:
             row = conn.execute(select(incidents).where(incidents.c.id == incident_id)).first()
-            if row is None:
-                raise HTTPException(404, f"no incident {incident_id}")
-            cl = conn.execute(select(claims.c.id, claims.c.json, documents.c.doc, documents.c.publisher,
-                                     documents.c.source, documents.c.url, documents.c.published,
-                                     documents.c.captured_at, documents.c.ingested_at).select_from(
-                incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id).join(
-                    documents, documents.c.doc == claims.c.doc)).where(incident_claims.c.incident_id == incident_id)
-                .order_by(claims.c.id))
-            items = [{"claim_id": c.id, "claim": json.loads(c.json), "document": {
-                "doc": c.doc, "publisher": c.publisher, "source": c.source, "url": c.url, "published": c.published,
-                "captured_at": c.captured_at, "ingested_at": c.ingested_at}} for c in cl]
+        if row is None:
+            raise HTTPException(404, f"no incident {incident_id}")
+        items = [{"claim_id": c.id, "claim": json.loads(c.json), "document": {
+            "doc": c.doc, "publisher": c.publisher, "source": c.source, "url": c.url, "published": c.published,
+            "captured_at": c.captured_at, "ingested_at": c.ingested_at}} for c in lg.incident_claim_rows(incident_id)]
         reacts = lg.incident_reactions(incident_id)
         return {**dict(row._mapping), "claims": items, "contested_by": reacts["summary"]["contested_by"],
                 "reactions": reacts}
@@ -179,15 +148,10 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
     @app.get("/api/map")
     def api_map(f: Annotated[Filters, Depends(filters)]) -> dict[str, Any]:
         """Every matching incident (up to 20,000, by date) in compact form, for the map, timeline and list."""
-        cond = conditions(f)
-        cols = [incidents.c[k] for k in ("id", "date_start", "date_end", "place_name", "admin1", "lat", "lon",
-                                         "where_prec", "killed_min", "killed_max", "injured_min", "injured_max",
-                                         "perpetrators", "means", "targets", "grade", "n_sources")]
-        with lg.engine.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(incidents).where(*cond)).scalar() or 0
-            rows = [dict(r._mapping) for r in conn.execute(
-                select(*cols).where(*cond).order_by(incidents.c.date_start, incidents.c.id).limit(MAP_LIMIT))]
-        return {"total": int(total), "truncated": total > len(rows), "items": with_contested(rows)}
+        total, rows = incident_rows(f, MAP_LIMIT, cols=[incidents.c[k] for k in (
+            "id", "date_start", "date_end", "place_name", "admin1", "lat", "lon", "where_prec", "killed_min",
+            "killed_max", "injured_min", "injured_max", "perpetrators", "means", "targets", "grade", "n_sources")])
+        return {"total": total, "truncated": total > len(rows), "items": rows}
 
     @app.get("/api/incidents/{incident_id}")
     def api_incident(incident_id: Annotated[str, Path(pattern=INCIDENT_ID)]) -> dict[str, Any]:
@@ -197,15 +161,24 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
     def api_tallies(by: Annotated[str, Query(pattern=r"^[a-z0-9_,]{1,80}$")] = "month") -> list[dict[str, Any]]:
         return tally_by(by)[1]
 
-    @app.get("/api/documents/{doc}")
-    def api_document(doc: Annotated[str, Path(pattern=DOC_ID)]) -> dict[str, Any]:
+    def document(doc: str, with_claims: bool = False) -> dict[str, Any]:
+        """A stored document (not its raw bytes), its claim ids (``with_claims``: and each claim's JSON),
+        and its reactions."""
         with lg.engine.connect() as conn:
             row = conn.execute(select(*[c for c in documents.c if c.name != "raw"]).where(documents.c.doc == doc)
                                ).first()
             if row is None:
                 raise HTTPException(404, f"no document {doc}")
-            ids = [r.id for r in conn.execute(select(claims.c.id).where(claims.c.doc == doc).order_by(claims.c.id))]
-        return {**dict(row._mapping), "claim_ids": ids, "reactions": lg.reactions(doc)}
+            cl = conn.execute(select(claims.c.id, *([claims.c.json] if with_claims else [])).where(
+                claims.c.doc == doc).order_by(claims.c.id)).all()
+        out = {**dict(row._mapping), "claim_ids": [r.id for r in cl], "reactions": lg.reactions(doc)}
+        if with_claims:
+            out["claims"] = [(r.id, json.loads(r.json)) for r in cl]
+        return out
+
+    @app.get("/api/documents/{doc}")
+    def api_document(doc: Annotated[str, Path(pattern=DOC_ID)]) -> dict[str, Any]:
+        return document(doc)
 
     if allow_edits:
         def check(authorization: str | None) -> None:
@@ -266,12 +239,13 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
         head = (f"<h1>harmledger</h1><p class='meta'>{st['documents']} documents, {st['claims']} claims, "
                 f"{st['incidents']} incidents, {st['tallies']} tallies, {st.get('reactions', 0)} comment reactions</p>")
         if not interactive_assets():  # no front-end build: the server-drawn map and list
-            _total, rows = incident_rows(filters(), 500, 0)
+            every = list(lg.incidents(order="date"))
+            rows = every[:500]
             items = "".join(
                 f"<tr><td><a href='/incidents/{e(r['id'])}'>{e(r['date_start'] or '?')}</a></td>"
                 f"<td>{e(r['place_name'] or '')}</td><td>{casualty_range(r['killed_min'], r['killed_max'])}</td>"
                 f"<td>{e(r['perpetrators'] or '')}</td><td>{e(r['grade'])}</td></tr>" for r in rows)
-            the_map = svg_map(list(lg.incidents(order="date"))).replace('href="#', 'href="/incidents/')
+            the_map = svg_map(every, link_prefix="/incidents/")
             return page("harmledger", f"{head}{the_map}<table><tr><th>date</th><th>place</th><th>killed</th>"
                                       f"<th>perpetrators</th><th>grade</th></tr>{items}</table>")
         f = facets()
@@ -280,12 +254,11 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             opts = "".join(f"<option value='{e(v)}'>{e(v)}</option>" for v in values)
             return f"<label>{label} <select name='{name}'><option value=''>all</option>{opts}</select></label>"
 
-        grades = ["single_source", "corroborated", "contested", "confirmed", "discounted"]
         form = ("<form id='filters' class='filters'>"
                 "<label>from <input type='date' name='since'></label><label>to <input type='date' name='until'>"
                 "</label>" + options("perpetrator", f["perpetrator"], "perpetrator")
                 + options("admin1", f["admin1"], "governorate") + options("means", f["means"], "means")
-                + options("target", f["target"], "target") + options("grade", grades, "grade")
+                + options("target", f["target"], "target") + options("grade", list(GRADES), "grade")
                 + "<label>words <input type='search' name='q' maxlength='200' placeholder='hospital, Saraqib…'>"
                 "</label><button type='reset'>clear</button></form>")
         cfg = {"colours": COLOURS, "tiles": tiles, "tilesAttribution": tiles_attribution or ""}
@@ -360,15 +333,13 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
 
     @app.get("/documents/{doc}", response_class=HTMLResponse)
     def document_page(doc: Annotated[str, Path(pattern=DOC_ID)]) -> HTMLResponse:
-        d = api_document(doc)
+        d = document(doc, with_claims=True)
         e = html.escape
         spans: list[tuple[int, int]] = []
         anchors: dict[int, str] = {}
-        with lg.engine.connect() as conn:
-            for r in conn.execute(select(claims.c.id, claims.c.json).where(claims.c.doc == doc).order_by(claims.c.id)):
-                cj = json.loads(r.json)
-                spans += evidence_spans(cj)
-                anchors.setdefault((cj.get("quote_span") or cj["span"])[0], f"claim-{r.id}")
+        for cid, cj in d["claims"]:
+            spans += evidence_spans(cj)
+            anchors.setdefault((cj.get("quote_span") or cj["span"])[0], f"claim-{cid}")
         text = mark_text(d["text"], spans, anchors)
         return page(doc[:12], f"<h1>{e(d['title'] or d['source'])}</h1><p class='meta'>sha256 {e(d['doc'])} · "
                               f"{e(d['publisher'] or '')} · published {e(d['published'] or '?')} · "

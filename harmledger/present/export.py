@@ -21,10 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from ..store import Ledger
-from ..store.schema import claims, documents, incident_claims
 
 INCIDENT_FIELDS = ["id", "date_start", "date_end", "place_name", "admin1", "admin2", "country", "lat", "lon",
                    "where_prec", "killed_min", "killed_max", "injured_min", "injured_max", "victims", "perpetrators",
@@ -47,13 +44,9 @@ ACLED_TYPES = {
 
 def _first_quotes(lg: Ledger) -> dict[str, tuple[str, str]]:
     """Each incident's first claim quote and its publisher/source (the evidence for notes)."""
-    q = select(incident_claims.c.incident_id, claims.c.id, claims.c.quote, documents.c.publisher,
-               documents.c.source).select_from(incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id)
-                                               .join(documents, documents.c.doc == claims.c.doc)).order_by(claims.c.id)
     out: dict[str, tuple[str, str]] = {}
-    with lg.engine.connect() as conn:
-        for r in conn.execute(q):
-            out.setdefault(r.incident_id, (r.quote or "", r.publisher or r.source or ""))
+    for r in lg.incident_claim_rows():
+        out.setdefault(r.incident_id, (r.quote or "", r.publisher or r.source or ""))
     return out
 
 
@@ -136,28 +129,27 @@ def _write_csv(path: Path, fields: list[str], rows: Iterable[dict[str, Any]]) ->
 TALLY_KEYS = ("month", "year", "perpetrator", "admin1", "means", "grade", "country")
 
 
-def tally(lg: Ledger, by: list[str]) -> list[dict[str, Any]]:
+def tally(lg: Ledger, by: list[str], rows: Iterable[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Incidents and killed (lowest reported figure, summed) grouped by month/year/perpetrator/admin1/..."""
     if not by or any(k not in TALLY_KEYS for k in by):
         raise ValueError(f"tally keys are {', '.join(TALLY_KEYS)}")
     acc: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for r in lg.incidents(order="date"):
-        parts: list[list[str]] = []
+    for r in lg.incidents(order="date") if rows is None else rows:
+        parts: list[str] = []
         for k in by:
             if k == "month":
-                parts.append([(r["date_start"] or "unknown")[:7]])
+                parts.append((r["date_start"] or "unknown")[:7])
             elif k == "year":
-                parts.append([(r["date_start"] or "unknown")[:4]])
+                parts.append((r["date_start"] or "unknown")[:4])
             elif k == "perpetrator":
-                parts.append([(r["perpetrators"] or "unattributed").split(",")[0]])
+                parts.append((r["perpetrators"] or "unattributed").split(",")[0])
             elif k == "means":
-                parts.append([(r["means"] or "unknown").split(",")[0]])
+                parts.append((r["means"] or "unknown").split(",")[0])
             elif k == "admin1":
-                parts.append([r["admin1"] or r["country"] or "unplaced"])
+                parts.append(r["admin1"] or r["country"] or "unplaced")
             else:
-                parts.append([str(r[k] or "unknown")])
-        keyt = tuple(p[0] for p in parts)
-        a = acc[keyt]
+                parts.append(str(r[k] or "unknown"))
+        a = acc[tuple(parts)]
         a[0] += 1
         a[1] += r["killed_min"] or 0
         a[2] += r["killed_max"] or r["killed_min"] or 0

@@ -15,6 +15,7 @@ import json
 import math
 from collections import defaultdict
 from datetime import UTC, datetime
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from sqlalchemy import select
 
 from ..react import summarize
 from ..store import Ledger
-from ..store.schema import claims, documents, incident_claims
+from ..store.schema import claims, documents
 from .export import tally, tally_svg
 
 COLOURS = {"russia": "#d62728", "syrian_government": "#8c564b", "us_coalition": "#1f77b4", "turkey": "#9467bd",
@@ -58,9 +59,10 @@ def _geo(name: str) -> dict[str, Any]:
         return json.load(f)
 
 
-def svg_map(incs: list[dict[str, Any]]) -> str:
-    out = [f'<svg class="map" viewBox="0 0 {W} {H}" role="img" aria-label="Map of incidents">',
-           f'<rect width="{W}" height="{H}" fill="#eef3f7"/>']
+@lru_cache(maxsize=1)
+def _basemap() -> str:
+    """The map's countries and governorates, projected once per process."""
+    out = [f'<rect width="{W}" height="{H}" fill="#eef3f7"/>']
     for f in _geo("world_admin0_ne110m.geojson")["features"]:
         d = _path(f["geometry"])
         if d:
@@ -69,6 +71,12 @@ def svg_map(incs: list[dict[str, Any]]) -> str:
         d = _path(f["geometry"])
         name = html.escape(f["properties"].get("name_en", ""))
         out.append(f'<path d="{d}" fill="#fffdf5" stroke="#8a8a80" stroke-width="0.7"><title>{name}</title></path>')
+    return "".join(out)
+
+
+def svg_map(incs: list[dict[str, Any]], link_prefix: str = "#") -> str:
+    """Incidents as circles over the basemap, each linking to ``link_prefix`` + its id."""
+    out = [f'<svg class="map" viewBox="0 0 {W} {H}" role="img" aria-label="Map of incidents">', _basemap()]
     placed = [r for r in incs
               if r["lat"] is not None and r["lon"] is not None and r["where_prec"] and r["where_prec"] < 6]
     for r in sorted(placed, key=lambda r: -(r["killed_max"] or 0)):
@@ -81,16 +89,17 @@ def svg_map(incs: list[dict[str, Any]]) -> str:
         label = html.escape(f"{r['date_start'] or '?'} {r['place_name'] or ''}: killed "
                             f"{casualty_range(r['killed_min'], r['killed_max'])} "
                             f"({r['perpetrators'] or 'unattributed'}; {r['grade']})")
-        out.append(f'<a href="#{html.escape(r["id"])}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{rad:.1f}" fill="{col}" '
-                   f'fill-opacity="0.55" stroke="{col}"><title>{label}</title></circle></a>')
+        out.append(f'<a href="{html.escape(link_prefix + r["id"])}"><circle cx="{x:.1f}" cy="{y:.1f}" '
+                   f'r="{rad:.1f}" fill="{col}" fill-opacity="0.55" stroke="{col}"><title>{label}</title></circle></a>')
     out.append("</svg>")
     return "".join(out)
 
 
-def casualty_range(a: int | None, b: int | None) -> str:
+def casualty_range(a: int | None, b: int | None, dash: str = "–", none: str = "—") -> str:
+    """A lowest–highest reported figure ("12", "12–15"; ``none`` when nothing was reported)."""
     if a is None:
-        return "—"
-    return str(a) if a == b or b is None else f"{a}–{b}"
+        return none
+    return str(a) if a == b or b is None else f"{a}{dash}{b}"
 
 
 def evidence_spans(claim: dict[str, Any]) -> list[tuple[int, int]]:
@@ -195,22 +204,17 @@ def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — r
     ver = lg.verify()
     incs = list(lg.incidents(order="date"))
     reacts = lg.reactions_by_incident()
-    # claims of each incident, with their documents
-    q = select(incident_claims.c.incident_id, claims.c.id, claims.c.json, documents.c.doc, documents.c.publisher,
-               documents.c.source, documents.c.url, documents.c.published, documents.c.captured_at).select_from(
-        incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id).join(
-            documents, documents.c.doc == claims.c.doc)).order_by(claims.c.id)
-    by_inc: dict[str, list[Any]] = defaultdict(list)
+    by_inc: dict[str, list[Any]] = defaultdict(list)  # claims of each incident, with their documents
+    for r in lg.incident_claim_rows():
+        by_inc[r.incident_id].append(r)
     with lg.engine.connect() as conn:
-        for r in conn.execute(q):
-            by_inc[r.incident_id].append(r)
         tallies = list(conn.execute(select(claims.c.json, documents.c.publisher, documents.c.source,
                                            documents.c.published).select_from(
             claims.join(documents, documents.c.doc == claims.c.doc)).where(claims.c.kind == "aggregate",
                                                                           claims.c.from_comment.is_(False))
             .order_by(documents.c.published, claims.c.id)))
     chart = ""
-    rows = tally(lg, ["month", "perpetrator"])
+    rows = tally(lg, ["month", "perpetrator"], incs)
     if rows:
         chart = tally_svg(rows, ["month", "perpetrator"])
     e = html.escape

@@ -227,12 +227,8 @@ class Reactor:
             evidence += s.hits["abuse"]
         tox = 1.0 - (1.0 - 0.85 * s.score["abuse"]) * (1.0 - 0.95 * s.score["incitement"]) * (
             1.0 - 0.5 * s.score["profanity"])
-        seen: set[tuple[int, int, str]] = set()
-        ev = []
-        for h in sorted(evidence, key=lambda h: h.start):
-            if (h.start, h.end, h.cat) not in seen:
-                seen.add((h.start, h.end, h.cat))
-                ev.append(h)
+        # one stance's hits, incitement's and abuse's: deduplicated within each category already
+        ev = sorted(evidence, key=lambda h: h.start)
         return stance, max(0.05, min(0.99, conf)), incitement, abuse, min(1.0, tox), ev
 
     def react(self, doc: Document, comment: Comment, perpetrators: Collection[str] | None = None) -> Reaction:
@@ -280,17 +276,24 @@ def thread_of(doc: Document, *, all_paragraphs: bool = False) -> list[Comment]:
     return list(doc.comments)
 
 
-def react(docs: Iterable[Document], *, all_paragraphs: bool = False,
-          reactor: Reactor | None = None) -> Iterator[Reaction]:
-    """Reactions of many documents, in order (Python API); each article's own claims are extracted so that
-    blame shifted away from its perpetrators reads as denial."""
+def react_each(docs: Iterable[Document], *, all_paragraphs: bool = False,
+               reactor: Reactor | None = None) -> Iterator[tuple[Document, list[Reaction]]]:
+    """Each document with the reactions to its comments, in order; each article's own claims are extracted
+    so that blame shifted away from its perpetrators reads as denial."""
     from ..extract import get_extractor
 
     r = reactor or Reactor()
     ex = get_extractor(pack=r.pack)
     for d in docs:
         perps = article_perpetrators(ex.extract_document(d)) if d.comments or all_paragraphs else set()
-        yield from r.react_document(d, all_paragraphs=all_paragraphs, perpetrators=perps)
+        yield d, r.react_document(d, all_paragraphs=all_paragraphs, perpetrators=perps)
+
+
+def react(docs: Iterable[Document], *, all_paragraphs: bool = False,
+          reactor: Reactor | None = None) -> Iterator[Reaction]:
+    """Reactions of many documents, in order (Python API; see :func:`react_each`)."""
+    for _d, rs in react_each(docs, all_paragraphs=all_paragraphs, reactor=reactor):
+        yield from rs
 
 
 def summarize(reactions: Iterable[Reaction | dict[str, Any]], *, top: int = 10) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -160,6 +161,7 @@ class Ledger:
     def __init__(self, db: str | None = None, *, create: bool = True) -> None:
         self.url = db_url(db)
         self._reactor = None
+        self._has_fts: bool | None = None
         if not create and self.url.startswith("sqlite:///") and not os.path.exists(self.url[len("sqlite:///"):]):
             raise FileNotFoundError(f"no ledger at {self.url[len('sqlite:///'):]}")
         self.engine: Engine = create_engine(self.url, future=True)
@@ -204,10 +206,14 @@ class Ledger:
         conn.execute(text("INSERT INTO claims_fts(claims_fts) VALUES ('rebuild')"))
 
     def has_fts(self) -> bool:
-        if self.engine.dialect.name != "sqlite":
-            return False
-        with self.engine.connect() as conn:
-            return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'claims_fts'")).first() is not None
+        """Whether the claims have an SQLite FTS5 index (looked up once)."""
+        if self._has_fts is None:
+            self._has_fts = False
+            if self.engine.dialect.name == "sqlite":
+                with self.engine.connect() as conn:
+                    self._has_fts = conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'claims_fts'")
+                                                 ).first() is not None
+        return self._has_fts
 
     def close(self) -> None:
         self.engine.dispose()
@@ -541,20 +547,43 @@ class Ledger:
                     "reactions": count(select(func.count()).select_from(reactions)),
                     "events": count(select(func.count()).select_from(events))}
 
-    def incidents(self, *, admin1: str | None = None, perpetrator: str | None = None, grade: str | None = None,
-                  since: str | None = None, until: str | None = None, limit: int | None = None,
-                  order: str = "killed") -> Iterator[dict[str, Any]]:
-        q = select(incidents)
+    def incident_filter(self, *, admin1: str | None = None, perpetrator: str | None = None,
+                        grade: str | None = None, since: str | None = None, until: str | None = None,
+                        q: str | None = None, means: str | None = None, target: str | None = None) -> list[Any]:
+        """SQL conditions on ``incidents`` for the filters shared by the CLI, the API and the overview:
+        ``perpetrator``/``means``/``target`` are one id of the incident's comma-separated list (exact, "_" a
+        letter, not a wildcard); ``q`` words of a claim's text (SQLite FTS5 when the index exists)."""
+        cond: list[Any] = []
         if admin1:
-            q = q.where(incidents.c.admin1 == admin1)
-        if perpetrator:
-            q = q.where(incidents.c.perpetrators.like(f"%{perpetrator}%"))
+            cond.append(incidents.c.admin1 == admin1)
+        for col, val in ((incidents.c.perpetrators, perpetrator), (incidents.c.means, means),
+                         (incidents.c.targets, target)):
+            if val:
+                cond.append(("," + col + ",").like(f"%,{val.replace('_', '!_')},%", escape="!"))
         if grade:
-            q = q.where(incidents.c.grade == grade)
+            cond.append(incidents.c.grade == grade)
         if since:
-            q = q.where(incidents.c.date_end >= since)
+            cond.append(incidents.c.date_end >= since)
         if until:
-            q = q.where(incidents.c.date_start <= until)
+            cond.append(incidents.c.date_start <= until)
+        if q:
+            words = re.findall(r"\w+", q)[:20]
+            if words and self.has_fts():  # every word, as a phrase, in the claim's text
+                match = " ".join('"' + w.replace('"', "") + '"' for w in words)
+                hits = select(text("rowid")).select_from(text("claims_fts")).where(text("claims_fts MATCH :m"))
+                sub = select(incident_claims.c.incident_id).where(
+                    incident_claims.c.claim_id.in_(hits.params(m=match)))
+            else:
+                sub = select(incident_claims.c.incident_id).select_from(
+                    incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id)).where(
+                    *[claims.c.quote.ilike(f"%{w}%") for w in (words or [q])])
+            cond.append(incidents.c.id.in_(sub))
+        return cond
+
+    def incidents(self, *, limit: int | None = None, order: str = "killed", **filters: str | None
+                  ) -> Iterator[dict[str, Any]]:
+        """Incident rows matching :meth:`incident_filter`'s ``filters``, by highest killed or by date."""
+        q = select(incidents).where(*self.incident_filter(**filters))
         if order == "killed":
             q = q.order_by(func.coalesce(incidents.c.killed_max, -1).desc(), incidents.c.id)
         else:
@@ -564,6 +593,20 @@ class Ledger:
         with self.engine.connect() as conn:
             for r in conn.execute(q):
                 yield dict(r._mapping)
+
+    def incident_claim_rows(self, incident_id: str | None = None) -> list[Any]:
+        """The claims of one incident (or of every incident), in claim order, each with its incident id, quote,
+        JSON and its document's metadata (``publisher``, ``source``, ``url``, ``published``, ``captured_at``,
+        ``ingested_at``, ``doc``)."""
+        q = select(incident_claims.c.incident_id, claims.c.id, claims.c.quote, claims.c.json, documents.c.doc,
+                   documents.c.publisher, documents.c.source, documents.c.url, documents.c.published,
+                   documents.c.captured_at, documents.c.ingested_at).select_from(
+            incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id).join(
+                documents, documents.c.doc == claims.c.doc)).order_by(claims.c.id)
+        if incident_id is not None:
+            q = q.where(incident_claims.c.incident_id == incident_id)
+        with self.engine.connect() as conn:
+            return list(conn.execute(q))
 
     # ------------------------------------------------------------------ reactions
     def reactions(self, doc: str) -> list[dict[str, Any]]:

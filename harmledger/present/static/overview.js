@@ -170,10 +170,13 @@
         const c = colour(r.perpetrators);
         const m = L.circleMarker([r.lat, r.lon], { radius: rad, color: c, weight: 1, fillColor: c, fillOpacity: 0.55,
           className: "incident-marker" });
-        m.bindPopup(popup(r));
-        const tip = document.createElement("span");
-        tip.textContent = (r.date_start || "?") + " " + (r.place_name || "");
-        m.bindTooltip(tip, { sticky: true });
+        // built when first shown, not for every marker on every filter change
+        m.bindPopup(() => popup(r));
+        m.bindTooltip(() => {
+          const tip = document.createElement("span");
+          tip.textContent = (r.date_start || "?") + " " + (r.place_name || "");
+          return tip;
+        }, { sticky: true });
         markers.push(m);
       }
       cluster.addLayers(markers);
