@@ -103,12 +103,9 @@ def html_document(data: bytes, source: str, *, published: str | None = None, url
                   comments: list[threads.RawComment] | None = None) -> Document:
     """Main text and metadata of an HTML page with trafilatura, then its comment thread (given, or found by
     :mod:`harmledger.segment.threads`). Raises ValueError when there is no main text."""
-    import trafilatura
-
     html_text, enc = decode_text(data)
-    doc = trafilatura.bare_extraction(html_text, url=url, with_metadata=True, include_comments=False,
-                                      include_tables=False, favor_recall=True)
-    res = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+    res = threads.bare_extraction(html_text, url=url, with_metadata=True, include_comments=False,
+                                  include_tables=False, favor_recall=True)
     text = res.get("text")
     if not text or not text.strip():
         raise ValueError("no readable main text in this HTML page")
@@ -393,18 +390,33 @@ def read_path(path: str | os.PathLike[str], *, published: str | None = None, pre
     except ValueError as e:
         yield ReadError(spath, str(e))
         return
+    fmt = _format_of(p, data)
     if prefilter:
         from .prefilter import load as load_prefilter
 
         pf = load_prefilter()
-        for item in read_bytes(data, spath, _format_of(p, data), published=published):
+
+        def offtopic() -> None:
+            if stats is not None:
+                stats["offtopic"] = stats.get("offtopic", 0) + 1
+
+        if fmt == "html":  # before trafilatura, the costly part: an off-topic page's markup has no conflict word
+            try:
+                page = decode_text(data)[0]
+            except ValueError:
+                page = None  # read_bytes reports it
+            if page is not None and not pf.keep_text(page):
+                offtopic()
+                return
+            yield from read_bytes(data, spath, fmt, published=published)
+            return
+        for item in read_bytes(data, spath, fmt, published=published):
             if isinstance(item, Document) and not pf.keep_text(item.text):
-                if stats is not None:
-                    stats["offtopic"] = stats.get("offtopic", 0) + 1
+                offtopic()
                 continue
             yield item
         return
-    yield from read_bytes(data, spath, _format_of(p, data), published=published)
+    yield from read_bytes(data, spath, fmt, published=published)
 
 
 def read(paths: Iterable[str | os.PathLike[str]] | str, *, published: str | None = None,

@@ -2,8 +2,9 @@
 
 Every stage reads and writes these objects: ``ingest`` makes :class:`Document`, ``segment`` makes
 :class:`Unit`, ``extract`` makes :class:`Claim` (with :class:`Count`, :class:`Mention`,
-:class:`DateRef` and :class:`Place` inside), ``resolve`` groups claims into :class:`Incident`, ``react``
-makes :class:`Reaction`. A span is always ``[start, end)`` in characters of ``Document.text``.
+:class:`DateRef` and :class:`Place` inside), ``resolve`` groups claims into incidents
+(:class:`harmledger.resolve.IncidentSummary`, stored as rows by the ledger), ``react`` makes
+:class:`Reaction`. A span is always ``[start, end)`` in characters of ``Document.text``.
 
 ``to_dict`` gives the JSON contract of ``harmledger extract`` (see README).
 """
@@ -193,22 +194,6 @@ class Claim:
         d["quote_span"] = list(self.quote_span) if self.quote_span else None
         d["from_comment"] = self.from_comment
         return d
-
-
-@dataclass(slots=True)
-class Incident:
-    """Claims from many sources about one event (built by the ``resolve`` stage of the ledger)."""
-
-    id: str
-    claims: list[Claim]
-    killed_min: int | None
-    killed_max: int | None
-    injured_min: int | None
-    injured_max: int | None
-    grade: str  # single_source | corroborated | contested | confirmed | discounted
-    place: Place | None
-    date_start: str | None
-    date_end: str | None
 
 
 @dataclass(slots=True)

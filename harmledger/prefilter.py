@@ -2,45 +2,41 @@
 
 One Aho-Corasick automaton over a multilingual conflict lexicon (``lang/multi/prefilter.json``: English
 words, Russian and Arabic stems; plus every casualty, means and attack word of the English lexicons).
-A document passes when its raw bytes, decoded and lower-cased, contain one of them as a word (English)
-or a word start (Russian, Arabic stems) — except for words common outside war reporting ("kill",
-"shot", "hit", "attack", "fire"...), of which two different ones are needed. Its recall is measured on
-every claim-bearing GED headline and re3d article (benchmarks/bench_prefilter.py).
+A document passes when its text, folded as the lexicons are (``textnorm.normfold``), contains one of
+them as a word (English) or a word start (Russian, Arabic stems) — except for words common outside war
+reporting ("kill", "shot", "hit", "attack", "fire"...), of which two different ones are needed. Its
+recall is measured on every claim-bearing GED headline and re3d article (benchmarks/bench_prefilter.py).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from importlib import resources
 
 import ahocorasick
+
+from .extract.lexicon import data_json
+from .textnorm import normfold
 
 _DIGIT_NEAR = re.compile(r"\d")
 
 
 class Prefilter:
     def __init__(self) -> None:
-        with resources.files("harmledger.lang.multi").joinpath("prefilter.json").open(encoding="utf-8") as f:
-            data = json.load(f)
-        words = set(w.lower() for w in data["en"])
-        with resources.files("harmledger.lang.en").joinpath("casualties.json").open(encoding="utf-8") as f:
-            cas = json.load(f)
-        for role in ("killed", "injured", "casualties", "displaced"):
-            for where in ("after", "before"):
-                words.update(w.lower() for w in cas[role][where])
-        words.update(w.lower() for w in cas["attack_words"])
-        with resources.files("harmledger.lang.en").joinpath("means.json").open(encoding="utf-8") as f:
-            for ws in json.load(f)["means"].values():
-                words.update(w.lower() for w in ws)
-        weak = {w.lower() for w in data.get("weak", [])}
-        context = {w.lower() for w in data.get("context", [])} - words
+        data = data_json("harmledger.lang.multi", "prefilter.json")
+        cas = data_json("harmledger.lang.en", "casualties.json")
+        words = {normfold(w) for w in data["en"]}
+        words.update(normfold(w) for role in ("killed", "injured", "casualties", "displaced")
+                     for where in ("after", "before") for w in cas[role][where])
+        words.update(normfold(w) for w in cas["attack_words"])
+        words.update(normfold(w) for ws in data_json("harmledger.lang.en", "means.json")["means"].values() for w in ws)
+        weak = {normfold(w) for w in data.get("weak", [])}
+        context = {normfold(w) for w in data.get("context", [])} - words
         self.automaton = ahocorasick.Automaton()
         for w in words:
             self.automaton.add_word(w, (w, True, w in weak))  # whole words
         for w in data["ru_stems"] + data["ar_stems"]:
-            self.automaton.add_word(w.lower(), (w.lower(), False, False))  # word starts
+            self.automaton.add_word(normfold(w), (normfold(w), False, False))  # word starts
         for w in context:
             self.automaton.add_word(w, (w, True, None))  # context: counts only beside a weak word
         self.automaton.make_automaton()
@@ -48,7 +44,7 @@ class Prefilter:
     def keep_text(self, text: str) -> bool:
         """True when the text holds a strong conflict word, or a weak one with a second weak word, a
         context word (an armed actor, a victim, a place word) or a number next to it."""
-        s = text.lower()
+        s = normfold(text)  # as the lexicons are matched: "air\xa0strike", curly quotes, dashes
         n = len(s)
         weak_seen: set[str] = set()
         context = False

@@ -15,11 +15,9 @@ The reading follows docs/codebook.md and docs/annotation.md, in this order for e
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from importlib import resources
+from dataclasses import dataclass, field, replace
 
 from .. import geo
 from ..geo.names import key
@@ -92,8 +90,7 @@ class Extractor:
         self.g = load_grammar(lang)
         self.gaz = geo.load((pack,))
         singular: set[str] = set()
-        with resources.files(f"harmledger.lang.{lang}").joinpath("victims.json").open(encoding="utf-8") as f:
-            vic = json.load(f)
+        vic = self.lex.victims
         for k in ("civilian", "combatant", "unknown", "women", "children"):
             singular |= {w for w in vic[k] if not w.endswith("s") or w in ("boys",)}
         singular -= {"people", "police", "personnel", "elderly", "youth", "crew", "family", "members of a family",
@@ -147,17 +144,13 @@ class Extractor:
         return claims
 
     # ------------------------------------------------------------------ one unit
-    def extract_unit(self, doc: Document, unit: Unit, place_matches: list[geo.PlaceMatch] | None, ctx: set[str],
-                     default_date: DateRef | None, *, nf: str | None = None, hits: list[Hit] | None = None,
+    def extract_unit(self, doc: Document, unit: Unit, place_matches: list[geo.PlaceMatch], ctx: set[str],
+                     default_date: DateRef | None, *, nf: str, hits: list[Hit] | None,
                      ) -> tuple[list[Claim], DateRef | None]:
-        """Claims of one unit (and a date that opens it, which dates the rest of its line)."""
+        """Claims of one unit (and a date that opens it, which dates the rest of its line), from the unit's
+        folded text ``nf``, lexicon ``hits`` (None: a silenced line) and place matches prepared by
+        :meth:`extract_document`."""
         text = unit.text
-        if nf is None:
-            nf = normfold(text)
-            core = nf.strip(" .:!-|")
-            if core in self.silence_exact or core.startswith(self.silence_prefix):
-                return [], None
-            hits = self.lex.hits(nf, text)
         if hits is None:
             return [], None
         if not any(h.cat in _TRIGGERS for h in hits):
@@ -167,8 +160,6 @@ class Extractor:
                 ds = self.dates.find(nf[:40], text[:40], doc.published)
                 lead = self._doc_date(ds[0].ref, unit.start) if ds and ds[0].start <= 2 and ds[0].ref.start else None
             return [], lead
-        if place_matches is None:
-            place_matches = self.gaz.find(text)
         # "yesterday" after a line's date prefix counts back from that date (docs/annotation.md)
         pub = default_date.start if default_date is not None and default_date.precision == "day" else doc.published
         dates = self.dates.find(nf, text, pub)
@@ -272,7 +263,7 @@ class Extractor:
                 continue  # "no fewer"? no: "killed no civilians" is handled below; "not 12" is not a count
             if bh is not None:
                 if bh.cat == "rise":
-                    role = self._rise_role(nf, hits, bh)
+                    role = self._rise_role(hits, bh)
                     if role is None and role_hit is not None:
                         role = _ROLE_OF[role_hit.cat]
                     c.role, c.role_hit = role, bh
@@ -319,8 +310,7 @@ class Extractor:
                 a.ev = (a.q.start, b.role_hit.end)
         # "killed 5 civilians, 3 of them children": a subcount
         for c in out:
-            if c.role is None and self.g.of_them.match(nf, c.q.end) and main_before(out, c) is not None:
-                m = main_before(out, c)
+            if c.role is None and self.g.of_them.match(nf, c.q.end) and (m := main_before(out, c)) is not None:
                 c.role, c.role_hit, c.sub = m.role, m.role_hit, True  # type: ignore[union-attr]
                 tail = [h for h in hits if h.start >= c.q.end and h.start - c.q.end <= 20 and
                         h.cat in ("women", "children", "victim")]
@@ -329,7 +319,7 @@ class Extractor:
                     c.noun_end = tail[0].end
         return [c for c in out if c.role is not None]
 
-    def _rise_role(self, nf: str, hits: list[Hit], rise: Hit) -> str | None:
+    def _rise_role(self, hits: list[Hit], rise: Hit) -> str | None:
         for h in reversed(hits):
             if h.end <= rise.start and rise.start - h.end <= 110 and h.cat in _ROLE_OF:
                 return _ROLE_OF[h.cat]
@@ -370,7 +360,6 @@ class Extractor:
         for p in new:
             rest = rest.replace(normfold(p.evidence), " ")
         pure = set(re.findall(r"[a-z]+", rest)) <= self.g.context_words
-        best = min(old, key=lambda p: p.precision)
         for p in new:
             if p.precision == 6 and p.country == best.country:
                 continue  # "near Tabqa Dam, Syria"
@@ -565,7 +554,7 @@ class Extractor:
             seen_m.add(h.id)
             means.append(Mention(h.id, text[h.start:h.end], (off + h.start, off + h.end)))
         for mid, actor in self.lex.means_implies.items():
-            if mid in seen_m and actor not in seen_p and "russia" not in seen_p:
+            if mid in seen_m and actor not in seen_p and not seen_p & self.lex.means_implies_unless.get(mid, set()):
                 ev = next(m for m in means if m.id == mid)
                 perps.append(Mention(actor, ev.evidence, ev.span, self.lex.actor_names.get(actor)))
                 seen_p.add(actor)
@@ -601,9 +590,7 @@ class Extractor:
         dh = [d for d in dates if g.start <= d.start < g.end] or dates
         date = None
         if dh:
-            r = dh[0].ref
-            date = DateRef(r.start, r.end, r.precision, r.evidence,
-                           (off + r.span[0], off + r.span[1]) if r.span else None)
+            date = self._doc_date(dh[0].ref, off)
         elif default_date is not None:
             date = default_date
 
@@ -617,8 +604,8 @@ class Extractor:
         if not agg and counts and subs and (place is None or daily) and (
                 len(classes - {"unknown"}) > 1 or any(not c.sub and c.classes <= {"unknown"} for c in cs)):
             agg = True  # a daily toll broken down by side ("including 11 members of the regime forces and 4 civilians")
-        if agg and place is not None and place.precision == 6 and place.country == "SY" and counts:
-            place = None  # a toll for Syria as a whole has no place
+        if agg and place is not None and place.precision == 6 and place.country in self.gaz.home and counts:
+            place = None  # a toll for the conflict's country as a whole has no place
         victims = "unknown"
         cls = classes - {"unknown"}
         if cls and any(c.sub for c in cs) and any(not c.sub and (c.classes <= {"unknown"}) for c in cs):
@@ -630,9 +617,7 @@ class Extractor:
         elif len(cls) > 1:
             victims = "mixed"
         if place is not None:
-            place = Place(place.name, place.country, place.admin1, place.admin2, place.lat, place.lon,
-                          place.precision, place.evidence, (off + place.span[0], off + place.span[1]),
-                          place.feature, place.gazetteer_id, place.score)
+            place = replace(place, span=(off + place.span[0], off + place.span[1]))
         conf = 0.45 + 0.2 * bool(counts) + 0.15 * bool(place) + 0.1 * bool(means or perps) + 0.05 * bool(date)
         qs, qe = g.start, min(g.end, len(text))
         while qe > qs and text[qe - 1] in " ,;:.":
@@ -661,7 +646,7 @@ class Extractor:
 
     @staticmethod
     def _is_singular(word: str) -> bool:
-        return not word.endswith("s") or word in ("boys",) and False
+        return not word.endswith("s")
 
     @staticmethod
     def _adjacent_victim(gh: list[Hit], h: Hit) -> Hit | None:
@@ -706,15 +691,14 @@ def get_extractor(lang: str = "en", pack: str = "syria") -> Extractor:
 def extract(text: str, published: str | None = None, *, source: str = "<text>", lang: str = "en",
             pack: str = "syria") -> list[Claim]:
     """Claims in a text. ``published`` (YYYY-MM-DD) resolves relative dates."""
-    import hashlib
+    from ..ingest import sha256, strict_date
 
     if published is not None:
-        from ..ingest import strict_date
 
         if strict_date(published) is None:
             raise ValueError(f"published must be a date written YYYY-MM-DD, not {published!r}")
 
-    doc = Document(doc=hashlib.sha256(text.encode("utf-8")).hexdigest(), source=source, text=text,
+    doc = Document(doc=sha256(text.encode("utf-8")), source=source, text=text,
                    format="text", published=published)
     return get_extractor(lang, pack).extract_document(doc)
 

@@ -34,8 +34,10 @@ class Lexicon:
     numbers: dict[str, Any]
     dates: dict[str, Any]
     silence: dict[str, Any]
+    victims: dict[str, Any]
     actor_names: dict[str, str]
     means_implies: dict[str, str]
+    means_implies_unless: dict[str, set[str]]
     means_suppress: dict[str, set[str]]
     aggregate_patterns: list[Any]
     agent_prefixes: list[str]
@@ -84,7 +86,7 @@ def _family(cat: str) -> str:
     return _FAMILIES.get(cat, cat)
 
 
-def _json(package: str, name: str) -> Any:
+def data_json(package: str, name: str) -> Any:
     with resources.files(package).joinpath(name).open("r", encoding="utf-8") as f:
         return json.load(f)
 
@@ -114,7 +116,7 @@ class Grammar:
 
 @lru_cache(maxsize=8)
 def load_grammar(lang: str = "en") -> Grammar:
-    g = _json(f"harmledger.lang.{lang}", "grammar.json")
+    g = data_json(f"harmledger.lang.{lang}", "grammar.json")
     pats = {k: re.compile(v) for k, v in g["patterns"].items()}
     return Grammar(**pats, context_words=frozenset(g["context_words"]),
                    plural_casualty_words=frozenset(g["plural_casualty_words"]),
@@ -125,14 +127,14 @@ def load_grammar(lang: str = "en") -> Grammar:
 def load(lang: str = "en", pack: str = "syria") -> Lexicon:
     """The compiled lexicon of a language and a conflict pack (cached)."""
     lp = f"harmledger.lang.{lang}"
-    numbers = _json(lp, "numbers.json")
-    cas = _json(lp, "casualties.json")
-    victims = _json(lp, "victims.json")
-    means = _json(lp, "means.json")
-    targets = _json(lp, "targets.json")
-    dates = _json(lp, "dates.json")
-    silence = _json(lp, "silence.json")
-    actors = _json(f"harmledger.packs.{pack}", f"actors.{lang}.json")
+    numbers = data_json(lp, "numbers.json")
+    cas = data_json(lp, "casualties.json")
+    victims = data_json(lp, "victims.json")
+    means = data_json(lp, "means.json")
+    targets = data_json(lp, "targets.json")
+    dates = data_json(lp, "dates.json")
+    silence = data_json(lp, "silence.json")
+    actors = data_json(f"harmledger.packs.{pack}", f"actors.{lang}.json")
 
     table: dict[str, list[tuple[str, str, str]]] = {}
 
@@ -181,9 +183,10 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
     for p, entries in table.items():
         auto.add_word(p, tuple(entries))
     auto.make_automaton()
-    return Lexicon(lang=lang, pack=pack, numbers=numbers, dates=dates, silence=silence,
+    return Lexicon(lang=lang, pack=pack, numbers=numbers, dates=dates, silence=silence, victims=victims,
                    actor_names={k: v["name"] for k, v in actors["actors"].items()},
                    means_implies=means.get("implies", {}),
+                   means_implies_unless={k: set(v) for k, v in means.get("implies_unless", {}).items()},
                    means_suppress={k: set(v) for k, v in means.get("suppress", {}).items()},
                    aggregate_patterns=[re.compile(p) for p in dates.get("aggregate_patterns", [])],
                    agent_prefixes=sorted((normfold(p) for p in actors.get("agent_prefixes", [])), key=len,

@@ -17,7 +17,6 @@ from .lexicon import Lexicon
 class Quantity:
     start: int  # with its modifier ("at least 12")
     end: int
-    num_start: int
     min: int
     max: int | None
     plus: bool
@@ -112,7 +111,7 @@ class NumberReader:
                 lo, hi = int(m.group("lo")), int(m.group("hi"))
                 if lo < hi <= lo * 10 and not any(a <= m.start("lo") < b for a, b in masked) and \
                         not _NOT_PEOPLE.match(nf, m.end()):
-                    out.append(Quantity(m.start(), m.end(), m.start("lo"), lo, hi, False, False))
+                    out.append(Quantity(m.start(), m.end(), lo, hi, False, False))
             masked += [(q.start, q.end) for q in out]
         for m in self.re_num.finditer(nf):
             if not (m.group("dig") or m.group("word") or m.group("vague") or m.group("art")):
@@ -159,6 +158,6 @@ class NumberReader:
             vmin = value
             if mod in self.upper:
                 vmin, vmax, vague, plus = 1, value, True, False
-            out.append(Quantity(m.start(), m.end(), num_start, vmin, vmax, plus, vague))
+            out.append(Quantity(m.start(), m.end(), vmin, vmax, plus, vague))
         out.sort(key=lambda q: q.start)
         return out

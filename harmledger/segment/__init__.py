@@ -78,10 +78,12 @@ def segment(text: str) -> list[Unit]:
         for a, b in pieces:
             # reports joined by ';'
             sub_start = a
-            for i in range(a, b):
-                if body[i] == ";" and not _ENTITY_END.search(body, max(0, i - 9), i + 1):
+            i = body.find(";", a, b)
+            while i >= 0:
+                if not _ENTITY_END.search(body, max(0, i - 9), i + 1):
                     _emit(units, text, body_start + sub_start, body_start + i, kind, ends_with_stop)
                     sub_start = i + 1
+                i = body.find(";", i + 1, b)
             _emit(units, text, body_start + sub_start, body_start + b, kind, ends_with_stop)
     return units
 

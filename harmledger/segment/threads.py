@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..model import Comment
 
@@ -377,12 +378,18 @@ def html_thread(root) -> list[RawComment]:  # noqa: ANN001 - an lxml.html tree
     return out
 
 
-def trafilatura_thread(html: str) -> list[RawComment]:
-    """trafilatura's comment extraction: one comment per line of its comments text (no authors)."""
+def bare_extraction(html: str, **options: Any) -> dict[str, Any]:
+    """``trafilatura.bare_extraction`` as a plain dict (empty when it finds nothing), whichever form the
+    installed trafilatura returns."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, include_comments=True, with_metadata=False, include_tables=False)
-    res = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+    doc = trafilatura.bare_extraction(html, **options)
+    return doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+
+
+def trafilatura_thread(html: str) -> list[RawComment]:
+    """trafilatura's comment extraction: one comment per line of its comments text (no authors)."""
+    res = bare_extraction(html, include_comments=True, with_metadata=False, include_tables=False)
     text = res.get("comments") or ""
     return [RawComment(text=ln.strip()) for ln in text.split("\n")
             if ln.strip() and not (_HEADING.match(ln) or _CLOSING.match(ln) or _NOISE_LINE.match(ln)
@@ -402,19 +409,17 @@ def trim_article(article: str, raw: list[RawComment]) -> str:
     if not raw:
         return article
     heads = [" ".join(rc.text.split())[:80] for rc in raw[:3]]
-    flat = article
-    i = flat.find(heads[0]) if heads[0] else -1
+    thread = sum(len(" ".join(rc.text.split())) for rc in raw)
+    i = article.find(heads[0]) if heads[0] else -1
     while i > 0:
         pos, ok = i, True
         for h in heads:
-            j = flat.find(h, pos)
+            j = article.find(h, pos)
             if not h or j < 0:
                 ok = False
                 break
             pos = j + len(h)
-        rest = len(" ".join(flat[i:].split()))
-        thread = sum(len(" ".join(rc.text.split())) for rc in raw)
-        if ok and rest <= thread * 1.5 + 200:
+        if ok and len(" ".join(article[i:].split())) <= thread * 1.5 + 200:
             return article[:i].rstrip()
-        i = flat.find(heads[0], i + 1)
+        i = article.find(heads[0], i + 1)
     return article
