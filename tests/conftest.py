@@ -18,6 +18,8 @@ DATA = Path(__file__).parent / "data"
 # a real PostgreSQL server when HARMLEDGER_TEST_PG is set (as .ci/run does), else SQLite only
 PG = os.environ.get("HARMLEDGER_TEST_PG")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG else [])
+if os.environ.get("HARMLEDGER_CI") and not PG:
+    raise RuntimeError("CI runs the ledger tests on PostgreSQL too: HARMLEDGER_TEST_PG is not set")
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from harmledger import Document
@@ -22,6 +23,8 @@ def require_map_assets() -> None:
     if not interactive_assets():
         if shutil.which("npm"):
             pytest.fail("npm is installed but the Leaflet build is missing (pip install runs setup.py's npm ci)")
+        if os.environ.get("HARMLEDGER_CI"):
+            pytest.fail("CI installs npm: the overview map libraries must be built")
         pytest.skip("no npm: the overview map libraries are not built")
 
 

@@ -17,6 +17,8 @@ import pytest
 from helpers import dev_docs, make_doc, require_map_assets, resolved_ledger
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM) and os.environ.get("HARMLEDGER_CI"):
+    raise RuntimeError("CI installs Debian's chromium for the browser tests, and it is missing")
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed "
                                 "(.ci/run installs it)")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

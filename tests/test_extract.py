@@ -23,19 +23,27 @@ def test_conservative_counts_victims_means_and_place(dev_units):
 
 
 def test_every_evidence_is_an_exact_span_of_the_document(dev_units):
+    checked = {"claims": 0, "counts": 0, "mentions": 0, "places": 0}
     for uid in ("u0000", "u0013", "u0099", "u0159", "u0199"):
         u = dev_units[uid]
         text = u["text"]
-        for c in extract(text, u["published"]):
+        claims = extract(text, u["published"])
+        assert claims, uid
+        for c in claims:
+            checked["claims"] += 1
             assert text[c.span[0]:c.span[1]] == c.text
             assert text[c.quote_span[0]:c.quote_span[1]] == c.quote
             for cnt in (c.killed, c.injured, c.casualties, c.displaced):
                 if cnt:
+                    checked["counts"] += 1
                     assert text[cnt.span[0]:cnt.span[1]] == cnt.evidence
             for m in c.perpetrators + c.means + c.targets:
+                checked["mentions"] += 1
                 assert text[m.span[0]:m.span[1]] == m.evidence
             if c.place:
+                checked["places"] += 1
                 assert text[c.place.span[0]:c.place.span[1]] == c.place.evidence
+    assert all(n >= 3 for n in checked.values()), checked  # every kind of evidence was actually checked
 
 
 def test_casualties_are_killed_or_injured_undivided(dev_units):

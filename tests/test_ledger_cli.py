@@ -43,13 +43,28 @@ def test_ledger_commands_end_to_end(tmp_path, dev_units):
     for fmt in ("csv", "geojson", "parquet", "ucdp", "acled"):
         e = run("export", "--db", db, "--format", fmt, "--out", str(tmp_path / f"x.{fmt}"))
         assert e.returncode == 0, e.stderr
+    every = [json.loads(x) for x in run("incidents", "--db", db, "--format", "jsonl").stdout.splitlines()]
+    assert len(every) == st["incidents"]
+    for fmt in ("csv", "ucdp", "acled"):  # one row per incident
+        with open(tmp_path / f"x.{fmt}", encoding="utf-8", newline="") as fh:
+            assert len(list(csv.DictReader(fh))) == st["incidents"], fmt
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(tmp_path / "x.parquet").num_rows == st["incidents"]
+    features = json.loads((tmp_path / "x.geojson").read_text("utf-8"))["features"]
+    assert len(features) == sum(1 for r in every if r["lat"] is not None) > 0  # the placed ones
     a, b = rows[0]["id"], rows[1]["id"]
     m = run("incident", "merge", a, b, "--db", db, "--actor", "tester")
     assert m.returncode == 0 and "merge recorded as event" in m.stdout
     seq = m.stdout.split("event ")[1].split(";")[0]
+    ids = {r["id"] for r in map(json.loads, run("incidents", "--db", db, "--format", "jsonl").stdout.splitlines())}
+    assert a in ids and b not in ids  # merged
     assert run("incident", "set-grade", a, "confirmed", "--db", db).returncode == 0
     assert run("incident", "note", a, "checked against video", "--db", db).returncode == 0
     assert run("incident", "undo", seq, "--db", db).returncode == 0
+    after = {r["id"]: r for r in map(json.loads, run("incidents", "--db", db, "--format", "jsonl").stdout.splitlines())}
+    assert a in after and b in after  # apart again; the grade and the note stay on A
+    assert after[a]["grade"] == "confirmed" and "checked against video" in (after[a]["notes"] or "")
     bad = run("incident", "merge", "I-nope", b, "--db", db)
     assert bad.returncode == 1 and "no incident" in bad.stderr
     v = run("verify", "--db", db)

@@ -83,6 +83,7 @@ def test_wordpress_thread_has_authors_times_replies_and_exact_spans(tmp_path, de
     rs = Reactor().react_document(d)
     assert [r.comment for r in rs] == ["comment-7", "comment-8", "comment-9"]
     assert rs[0].stance == "denies" and rs[1].incitement and rs[0].language == "ru"
+    assert rs[0].evidence and rs[1].evidence
     for r in rs:
         for (a, b), ev in zip(r.evidence_spans, r.evidence, strict=True):
             assert d.text[a:b] == ev
@@ -208,7 +209,9 @@ def test_summary_counts_and_incitement_list(comments):
     s = summarize(r.react_document(d))
     assert s["comments"] == 4 and s["stance"]["denies"] == 2 and s["contested_by"] == 2
     assert [i["comment"] for i in s["incitement"]] == ["c3"]
-    assert all(n >= 1 for _p, n in s["denial_phrases"]) and s["language"] == {"ru": 3, "en": 1}
+    assert s["denial_phrases"] == [["никакого нападения и не планировалось", 1], ["цирк", 1],
+                                   ["высосали вторжение из х..,а", 1]]
+    assert s["language"] == {"ru": 3, "en": 1}
 
 
 def test_eval_reactions_reports_per_class_and_language():
@@ -225,7 +228,15 @@ def test_eval_reactions_reports_per_class_and_language():
     a = res["agreement"]
     assert a["n"] == res["test"]["n"]
     assert 0.6 <= a["stance_kappa"] <= 1.0 and a["coder2_stance_macro_f1"] >= 0.75
-    assert 0.0 <= a["harmledger_vs_coder2_stance_macro_f1"] <= 1.0
+    # floors a little under today's scores, with and without the eval-only comments of ../shared/
+    if res["skipped_no_shared_data"] == 0:
+        assert res["records"] == 1560 and res["ethos"]["test"]["f1"] >= 0.48
+        assert res["test"]["stance_macro_f1"] >= 0.37 and a["harmledger_vs_coder2_stance_macro_f1"] >= 0.37
+        assert res["dev"]["stance_macro_f1"] >= 0.57 and res["test"]["incitement"]["recall"] >= 0.5
+    else:  # the 502 comments that ship with their text
+        assert res["records"] == 502 and res["ethos"] is None
+        assert res["test"]["stance_macro_f1"] >= 0.3 and a["harmledger_vs_coder2_stance_macro_f1"] >= 0.33
+        assert res["dev"]["stance_macro_f1"] >= 0.5 and res["all"]["incitement"]["recall"] >= 0.7
 
 
 def test_cohen_kappa_on_a_worked_example():

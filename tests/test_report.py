@@ -9,6 +9,7 @@ import sys
 from helpers import dev_docs, make_doc, resolved_ledger
 
 from harmledger.present.report import write_report
+from harmledger.store import Ledger
 
 PAYLOADS = ["<script>alert('x')</script>", "<img src=x onerror=alert(1)>", "\"><svg onload=alert(2)>"]
 
@@ -37,3 +38,7 @@ def test_report_command(tmp_path, dev_units):
     r = subprocess.run([sys.executable, "-m", "harmledger.cli", "report", "--db", str(tmp_path / "l.db"), "--out",
                         str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and (tmp_path / "out" / "index.html").exists()
+    page = (tmp_path / "out" / "index.html").read_text("utf-8")
+    lg = Ledger(str(tmp_path / "l.db"), create=False)
+    assert "intact" in page and page.count("<div class='inc'") == lg.stats()["incidents"] > 0
+    lg.close()

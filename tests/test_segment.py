@@ -4,8 +4,11 @@ from harmledger import segment
 
 
 def test_units_are_exact_spans_of_the_original_text(re3d_docs):
+    assert re3d_docs
     for d in re3d_docs:
-        for u in segment(d["text"]):
+        units = segment(d["text"])
+        assert units, d["text"][:60]
+        for u in units:
             assert d["text"][u.start:u.end] == u.text
             assert u.text == u.text.strip()
 
