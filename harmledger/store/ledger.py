@@ -347,16 +347,21 @@ class Ledger:
                 stats.claims += len(cs)
 
     # ------------------------------------------------------------------ resolution
-    def claim_refs(self, conn: Connection) -> list[ClaimRef]:
+    def claim_refs(self, conn: Connection, details: dict[int, Any] | None = None) -> list[ClaimRef]:
+        """The incident claims (not read from comments) that resolution groups; ``details``, when given, is
+        filled with each claim's row (place, point, dates, targets, victims) for the incident rows."""
         q = select(claims.c.id, claims.c.claim_uid, claims.c.doc, claims.c.date_start, claims.c.date_end,
                    claims.c.published, claims.c.country, claims.c.admin1, claims.c.admin2, claims.c.gazetteer_id,
                    claims.c.place_name, claims.c.where_prec, claims.c.perpetrators, claims.c.means,
                    claims.c.killed_min, claims.c.killed_max, claims.c.injured_min, claims.c.injured_max,
-                   claims.c.from_comment, claims.c.quote, documents.c.publisher, documents.c.source).select_from(
+                   claims.c.from_comment, claims.c.quote, claims.c.lat, claims.c.lon, claims.c.targets,
+                   claims.c.victims, documents.c.publisher, documents.c.source).select_from(
             claims.join(documents, documents.c.doc == claims.c.doc)).where(
             claims.c.kind == "incident", claims.c.from_comment.is_(False)).order_by(claims.c.id)
         out = []
         for r in conn.execute(q):
+            if details is not None:
+                details[r.id] = r
             day = day_of(r.date_start) or day_of(r.published)
             out.append(ClaimRef(
                 id=r.id, uid=r.claim_uid, doc=r.doc, source=(r.publisher or r.source or r.doc),
@@ -385,10 +390,10 @@ class Ledger:
     def compute_incidents(self, conn: Connection, window_days: int
                           ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
         """Incident rows and incident-claim links from the claims and the analyst edits (nothing written)."""
-        refs = self.claim_refs(conn)
+        details: dict[int, Any] = {}
+        refs = self.claim_refs(conn, details)
         groups = [[refs[i] for i in g] for g in cluster(refs, window_days)]
         grades, notes = self._apply_edits(conn, groups)
-        details = self._claim_details(conn)
         inc_rows: list[dict[str, Any]] = []
         link_rows: list[dict[str, Any]] = []
         for g in groups:
@@ -423,12 +428,6 @@ class Ledger:
                 **result, "digest": incidents_digest(inc_rows, link_rows), "digest_v": DIGEST_V,
                 "version": __version__}, actor=actor)
         return result
-
-    def _claim_details(self, conn: Connection) -> dict[int, Any]:
-        q = select(claims.c.id, claims.c.place_name, claims.c.country, claims.c.admin1, claims.c.admin2,
-                   claims.c.lat, claims.c.lon, claims.c.where_prec, claims.c.date_start, claims.c.date_end,
-                   claims.c.targets, claims.c.victims).where(claims.c.kind == "incident")
-        return {r.id: r for r in conn.execute(q)}
 
     @staticmethod
     def _incident_row(s: IncidentSummary, refs: list[ClaimRef], details: dict[int, Any], grade: str,
