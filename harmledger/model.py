@@ -99,6 +99,8 @@ class Mention:
     evidence: str
     span: tuple[int, int]
     name: str | None = None
+    # the words that hedge an attribution ("allegedly Russian", "يزعم أنه روسي"): kept, and flagged
+    hedge: str | None = None
 
     def to_dict(self, with_name: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id}
@@ -106,6 +108,8 @@ class Mention:
             d["name"] = self.name
         d["evidence"] = self.evidence
         d["span"] = list(self.span)
+        if self.hedge is not None:
+            d["hedge"] = self.hedge
         return d
 
 

@@ -4,9 +4,17 @@ Real pages carry non-breaking spaces, smart quotes, ayn marks, dashes of every w
 underscores. ``normalize`` maps each of them to one plain ASCII character *in place* (the result has
 exactly the length of the input), so every offset found in the normalised text is an offset into the
 original document text and evidence spans stay exact.
+
+Arabic: the letter variants that spellings mix (أ إ آ ٱ → ا, ة → ه, ى → ي, ؤ → و, ئ → ي, Persian ک ی), Arabic-Indic
+and Persian digits (→ 0-9) and Arabic punctuation (، ؛ ؟ → , ; ?) map one for one. Harakat and tatweel cannot
+be dropped without changing the length, so each word that carries them is written without them and padded
+at its end with ``PAD`` (a non-word character): a word starts where it started and ends where it ended,
+and an evidence span that covers a word (and its padding) covers it exactly in the original.
 """
 
 from __future__ import annotations
+
+import re
 
 _MAP = {
     "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u2002": " ",
@@ -18,13 +26,33 @@ _MAP = {
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
     "\u2212": "-",
     "\u2026": ".",
+    # Arabic letter variants, digits and punctuation (one for one)
+    "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
+    "\u0629": "\u0647", "\u0649": "\u064a", "\u0624": "\u0648", "\u0626": "\u064a",
+    "\u06a9": "\u0643", "\u06cc": "\u064a",
+    "\u060c": ",", "\u061b": ";", "\u061f": "?", "\u066a": "%", "\u066b": ".", "\u066c": ",",
+    **{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)},
 }
+PAD = "\u2060"  # stands where a harakah or tatweel was, at the end of its word (see the module doc)
+_MARKS = "\u0640\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0653\u0654\u0655\u0670"
+_MAP.update({m: PAD for m in _MARKS})
+_MARKED_WORD = re.compile("[\u0621-\u064a\u0671-\u06d3" + PAD + "]*" + PAD + "[\u0621-\u064a\u0671-\u06d3" + PAD
+                          + "]*")
+
+
+def _compact(m: re.Match[str]) -> str:
+    w = m.group(0)
+    core = w.replace(PAD, "")
+    return core + PAD * (len(w) - len(core))
 _TABLE = str.maketrans(_MAP)
 
 
 def normalize(text: str) -> str:
     """Map typographic variants to plain characters, one for one (``len`` is unchanged)."""
-    return text.translate(_TABLE)
+    out = text.translate(_TABLE)
+    if PAD in out:
+        out = _MARKED_WORD.sub(_compact, out)
+    return out
 
 
 def fold(text: str) -> str:

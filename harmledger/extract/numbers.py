@@ -31,7 +31,8 @@ _NOT_PEOPLE = re.compile(
 _MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
 _DATEISH = re.compile(
-    r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|"
+    r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|"
+    r"\b(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}(?!\d)|\b\d{1,2}[ ]\d{1,2}[ ](?:19|20)\d{2}(?!\d)|"
     r"\b(?:in|since|during|until|till|by|of|from|year|early|late|mid|before|after|to|and)[ ]+(?:19|20)\d{2}\b|"
     r"\b(?:19|20)\d{2}[ ]*(?:-|to|and)[ ]*(?:19|20)?\d{2}\b|^(?:19|20)\d{2}\b|\b(?:19|20)\d{2}[ ]*[:,)]|"
     r"\b\d{1,2}(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?" + _MON + "|"
@@ -60,6 +61,14 @@ class NumberReader:
         def alt(words: list[str] | set[str]) -> str:
             return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
+        # a language's own words after a number that make it no head count ("5 غارات": five raids)
+        extra = nb.get("not_people", [])
+        self.not_people = re.compile(_NOT_PEOPLE.pattern + ("|" + alt(extra) if extra else ""), re.I) if extra \
+            else _NOT_PEOPLE
+        # nouns whose dual ending is the count ("شهيدين": two martyrs), after any proclitic
+        self.duals: dict[str, int] = nb.get("duals", {})
+        self.re_dual = re.compile(rf"(?<!\w)(?P<pre>{alt(lex.proclitics)})?(?P<dual>{alt(self.duals)})(?!\w)") \
+            if self.duals else None
         mods = alt(self.plus | self.approx | self.upper)
         words = alt([w for w in self.units if w not in ("a", "an")] + list(self.mult))
         self.re_num = re.compile(
@@ -110,7 +119,7 @@ class NumberReader:
                     continue  # "5 and 12" is two numbers; only "between 5 and 12" is a range
                 lo, hi = int(m.group("lo")), int(m.group("hi"))
                 if lo < hi <= lo * 10 and not any(a <= m.start("lo") < b for a, b in masked) and \
-                        not _NOT_PEOPLE.match(nf, m.end()):
+                        not self.not_people.match(nf, m.end()):
                     out.append(Quantity(m.start(), m.end(), lo, hi, False, False))
             masked += [(q.start, q.end) for q in out]
         for m in self.re_num.finditer(nf):
@@ -122,7 +131,7 @@ class NumberReader:
                 continue
             if not m.group("mod") and num_start > 0 and nf[num_start - 1].isalpha():
                 continue  # "S792a", "R3591": codes, not counts
-            if _NOT_PEOPLE.match(nf, m.end()):
+            if self.not_people.match(nf, m.end()):
                 continue
             mod = m.group("mod") or ""
             vague = False
@@ -159,5 +168,11 @@ class NumberReader:
             if mod in self.upper:
                 vmin, vmax, vague, plus = 1, value, True, False
             out.append(Quantity(m.start(), m.end(), vmin, vmax, plus, vague))
+        if self.re_dual is not None:
+            for m in self.re_dual.finditer(nf):
+                # the count stands at the word's start, zero-width: the word itself is its noun and role
+                s = m.start("dual")
+                if not any(q.start <= s < max(q.end, q.start + 1) for q in out):
+                    out.append(Quantity(s, s, self.duals[m.group("dual")], self.duals[m.group("dual")], False, False))
         out.sort(key=lambda q: q.start)
         return out

@@ -22,18 +22,25 @@ from rapidfuzz import fuzz
 
 from ..model import Place
 from ..textnorm import normalize
-from .names import ARTICLES, KeyText, key, variants
+from .names import AR_PROCLITICS, ARTICLES, KeyText, key, variants
 
 # types that name an administrative area or a country: matched even in lower case
 _ADMIN = {"governorate", "district", "country"}
 _TYPE_RANK = {"city": 0, "town": 1, "village": 2, "place": 2, "neighbourhood": 2, "camp": 2, "airport": 2,
               "dam": 2, "area": 3, "subdistrict": 4, "region": 5, "district": 6, "governorate": 7, "country": 9}
+# a pack's place files: its main gazetteer, and localities kept apart for their own licence
+_PLACE_FILES = ("places.jsonl", "localities.jsonl")
 _SRC_RANK = {"ucdp-ged-2016": 0, "geonames": 1, "ocha-cod": 2, "harmledger": 3, "open-syria": 4}
 
 _AREA_AFTER = re.compile(r"^[ ]*(?:'s[ ]+)?(countryside|province|governorate|rural|region|desert|badia|"
                          r"countryside's|country side)\b", re.I)
 _AREA_BEFORE = re.compile(r"\b(countryside|province|governorate|rural|desert|badia) of(?: the)?[ ]*#?$|"
-                          r"\b(rural|reef|rif)[ ]*#?$", re.I)
+                          r"\b(rural|reef|rif)[ ]*#?$|"
+                          # Arabic: "ريف X", "بريف X" (the countryside of X), "محافظة X", "بادية X"
+                          r"(?<!\S)(?:و|ب|في[ ]+|وب)?(ريف|محافظه|باديه)[ ]*#?$", re.I)
+# Arabic type words stand before the name: "مدينة X" (the city), "بلدة/قرية/حي/مخيم X" (the town, village...)
+_CITY_BEFORE = re.compile(r"(?<!\S)(?:و|ب|في[ ]+|وب|ل)?مدينه[ ]*#?$")
+_VILLAGE_BEFORE = re.compile(r"(?<!\S)(?:و|ب|في[ ]+|وب|ل)?(?:بلده|قريه|حي|مخيم|بلدتي|قريتي|مزرعه|مزارع)[ ]*#?$")
 _NEAR_AFTER = re.compile(r"^[ ]*(?:'s[ ]+)?(outskirts|suburbs|vicinity|environs|surroundings)\b", re.I)
 _NEAR_BEFORE = re.compile(r"\b(near|nearby|close to|around|outskirts of|vicinity of|outside|"
                           r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of|"
@@ -146,6 +153,14 @@ class Candidate:
     precision: int
 
 
+def _clitic_before(s: str, start: int) -> bool:
+    """The letters between a word's start and ``start`` are an Arabic proclitic ("ب" in "بمعرة النعمان")."""
+    ws = start - 1
+    while ws > 0 and s[ws - 1].isalnum():
+        ws -= 1
+    return s[ws:start] in AR_PROCLITICS
+
+
 def _read_jsonl(package: str, name: str) -> list[dict[str, Any]]:
     with resources.files(package).joinpath(name).open("r", encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
@@ -160,7 +175,9 @@ class Gazetteer:
         self.entries: list[Entry] = []
         rows: list[dict[str, Any]] = []
         for pack in packs:
-            rows += [r for r in _read_jsonl(f"harmledger.packs.{pack}", "places.jsonl") if r["src"] not in without]
+            for name in _PLACE_FILES:
+                if resources.files(f"harmledger.packs.{pack}").joinpath(name).is_file():
+                    rows += [r for r in _read_jsonl(f"harmledger.packs.{pack}", name) if r["src"] not in without]
         self.home = {r["country"] for r in rows}  # the packs' own countries
         self.prior: dict[str, float] = {}
         for pack in packs:
@@ -174,6 +191,8 @@ class Gazetteer:
         with resources.files("harmledger.geo.data").joinpath("stopnames.txt").open(encoding="utf-8") as f:
             stop = {line.strip() for line in f if line.strip() and not line.startswith("#")}
         # a key made only of generic name parts ("khan al", "tal al") names nothing by itself
+        with resources.files("harmledger.geo.data").joinpath("stopnames_ar.txt").open(encoding="utf-8") as f:
+            stop_ar = {key(line) for line in f if line.strip() and not line.startswith("#")}
         generic = {w for w in stop if " " not in w} | _ARTS
         self._noise = stop
         keys: dict[str, list[int]] = {}
@@ -191,13 +210,21 @@ class Gazetteer:
                     continue
                 if not admin and k.isascii() and (k in stop or n < 4 or set(k.split()) <= generic):
                     continue
+                if not admin and not k.isascii() and (k in stop_ar or n < 3):
+                    continue
                 keys.setdefault(k, []).append(idx)
         self.by_id = {e.id: i for i, e in enumerate(self.entries)}
         self._skeletons: dict[str, list[tuple[str, int]]] | None = None
         self._deep: dict[str, list[int]] | None = None
         self._vowel: dict[str, list[tuple[str, int]]] | None = None
         self._cache: dict[tuple[str, str, int], list[tuple[Place, Candidate]]] = {}
+        # every key a governorate is written as (its Arabic names too): a governorate's name next to a place
+        # inside it is context, not the place
         self.gov_names = {key(e.name): e.name for e in self.entries if e.type == "governorate"}
+        for k, idxs in keys.items():
+            for i in idxs:
+                if self.entries[i].type == "governorate" and not k.isascii():
+                    self.gov_names.setdefault(k, self.entries[i].name)
         self.keys = keys
         self.automaton = ahocorasick.Automaton()
         for k, idxs in keys.items():
@@ -254,7 +281,7 @@ class Gazetteer:
         cands: list[tuple[int, int, str, tuple[int, ...]]] = []
         for end_i, (k, idxs) in self.automaton.iter(s):
             start = end_i - len(k) + 1
-            if start > 0 and s[start - 1].isalnum():
+            if start > 0 and s[start - 1].isalnum() and not (not k.isascii() and _clitic_before(s, start)):
                 continue
             if end_i + 1 < n and s[end_i + 1].isalnum():
                 continue
@@ -360,10 +387,10 @@ class Gazetteer:
         governorates named nearby or in the document; ``quality`` how well the name itself matched (1.0 exact).
         """
         before, after = normalize(before), normalize(after)
-        city = bool(_CITY_AFTER.match(after))
+        city = bool(_CITY_AFTER.match(after) or _CITY_BEFORE.search(before))
         area = not city and bool(_AREA_AFTER.match(after) or _AREA_BEFORE.search(before))
         near = bool(_NEAR_BEFORE.search(before) or _NEAR_AFTER.match(after))
-        village = bool(_VILLAGE_AFTER.match(after))
+        village = bool(_VILLAGE_AFTER.match(after) or _VILLAGE_BEFORE.search(before))
         ctx = {c for c in (ctx or set()) if c}
 
         def order(i: int) -> tuple[float, ...]:

@@ -8,13 +8,15 @@ returns a map back to the original offsets, so every match is an exact span of t
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from importlib import resources
 from bisect import bisect_right
 
-from ..textnorm import normfold
+from ..textnorm import PAD, normfold
 
-_DROP = "'\"#\u0640" + "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0670"
+_DROP = "'\"#\u0640" + PAD + "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0670"
 _SPACE = "-_/.,()[]:;!?|+*&"
 
 
@@ -41,6 +43,10 @@ _TABLE = _build_table()
 # the same table without deletions: used to find which characters a text_key drops
 _DELETED = {cp for cp, v in _TABLE.items() if v is None}
 _SPACES = re.compile(r"\s+")
+# the prepositions and conjunctions Arabic writes onto a place name ("بحلب", "وادلب"): the Arabic grammar's own
+# list (lang/ar/grammar.json), without the article, which gazetteer names carry themselves
+AR_PROCLITICS = frozenset(p for p in json.loads(resources.files("harmledger.lang.ar").joinpath("grammar.json")
+                                                .read_text("utf-8"))["morphology"]["proclitics"] if "ال" not in p)
 ARTICLES = ("al ", "el ", "ar ", "as ", "ad ", "ash ", "at ", "az ", "an ", "adh ", "ath ")  # as keys write them
 
 
@@ -65,10 +71,11 @@ def variants(name: str) -> set[str]:
 class KeyText:
     """A text's key form with a map from key offsets back to offsets of the original text."""
 
-    __slots__ = ("key", "_dropped")
+    __slots__ = ("key", "_dropped", "_folded")
 
     def __init__(self, text: str) -> None:
         folded = normfold(text)
+        self._folded = folded if PAD in folded else None
         self.key = folded.translate(_TABLE)
         if len(self.key) == len(folded):
             self._dropped: list[int] = []
@@ -89,4 +96,9 @@ class KeyText:
             o = n
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        return self.orig(start), self.orig(end - 1) + 1
+        s, e = self.orig(start), self.orig(end - 1) + 1
+        f = self._folded
+        if f is not None:  # a word that carried harakat ends after its padding
+            while e < len(f) and f[e] == PAD:
+                e += 1
+        return s, e
