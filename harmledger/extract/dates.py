@@ -64,7 +64,8 @@ class DateReader:
             rf"|(?P<rel>\b(?:{alt(list(self.rel_days))})\b)"
             rf"|(?P<relw>\b(?:{alt(list(self.rel_weeks))})\b)"
             rf"|(?P<relm>\b(?:{alt(list(self.rel_months))})\b)"
-            rf"|(?P<wd>\b(?:(?:{wpre})(?!\w))?[ ]*(?P<wday>{wdays})(?:'s)?(?:[ ]+(?:morning|afternoon|evening|night))?\b)"
+            rf"|(?P<wd>\b(?:(?:{wpre})(?!\w))?[ ]*(?P<wday>{wdays})(?:'s)?"
+            rf"(?:[ ]+(?:morning|afternoon|evening|night))?\b)"
             rf"|(?P<yr>\b(?P<yprep>in|during|since|throughout)[ ]+(?P<y4>(?:19|20)\d{{2}})\b)"
         )
 

@@ -234,5 +234,6 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
                    aggregate_patterns=[re.compile(p) for p in dates.get("aggregate_patterns", [])],
                    agent_prefixes=sorted((normfold(p) for p in actors.get("agent_prefixes", [])), key=len,
                                          reverse=True),
-                   automaton=auto, hedge_before=_hedge_pattern(actors.get("hedges", [])), proclitics=frozenset(normfold(p) for p in morph.get("proclitics", [])),
+                   automaton=auto, hedge_before=_hedge_pattern(actors.get("hedges", [])),
+                   proclitics=frozenset(normfold(p) for p in morph.get("proclitics", [])),
                    enclitics=frozenset(normfold(p) for p in morph.get("enclitics", [])))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from importlib import resources
 from bisect import bisect_right
+from importlib import resources
 
 from ..textnorm import PAD, normfold
 
