@@ -534,12 +534,18 @@ class Extractor:
                 for r in ("killed", "injured"):
                     counts.setdefault(r, Count(2, None, True, True, text[h.start:h.end], (off + h.start, off + h.end)))
                 continue
+            if word in self.g.no_bare_count:
+                continue  # "سقوط" (the fall of …) counts only with a number
+            exact = False
             if noun is not None:
                 classes.add(noun.id if noun.cat == "victim" else "civilian")
                 n = 1 if self._is_singular(nf[noun.start:noun.end]) else 2
+                exact = n == 1 and self.g.singular_is_one  # Arabic "طفل مصاب": one child, as "a child" is
             else:
                 n = 2 if word in self.g.plural_casualty_words else 1
-            counts[role] = Count(n, None, True, True, text[h.start:h.end], (off + h.start, off + h.end))
+                exact = n == 1 and self.g.singular_is_one and word not in self.g.plural_nouns
+            counts[role] = Count(n, n if exact else None, not exact, not exact, text[h.start:h.end],
+                                 (off + h.start, off + h.end))
             bare_roles.add(role)
         # victim class from victim words next to casualty words even without a number
         for h in gh:
@@ -562,6 +568,9 @@ class Extractor:
         strong_ids = {h.id for h in strong}
         weak = [h for h in src_hits if h.cat == "means_weak"
                 and not (strong_ids & self.lex.means_suppress.get(h.id, {h.id}))]
+        if self.g.singular_is_one:  # Arabic: a bare bombing word beside a bare aircraft word is the air raid
+            weak_ids = {h.id for h in weak}
+            weak = [h for h in weak if not ((weak_ids - {h.id}) & self.lex.means_suppress.get(h.id, set()))]
         means: list[Mention] = []
         seen_m: set[str] = set()
         for h in sorted(strong + weak, key=lambda x: x.start):
@@ -569,6 +578,14 @@ class Extractor:
                 continue
             seen_m.add(h.id)
             means.append(Mention(h.id, text[h.start:h.end], (off + h.start, off + h.end)))
+        # a bare bombing word with an actor that only bombs from the air ("القصف الروسي") is that actor's means
+        for m in means:
+            swap = self.lex.means_by_actor.get(next((p for p in seen_p if p in self.lex.means_by_actor), ""), {})
+            if m.id in swap and any(h.cat == "means_weak" and h.id == m.id for h in weak) and \
+                    swap[m.id] not in seen_m:
+                seen_m.discard(m.id)
+                m.id = swap[m.id]
+                seen_m.add(m.id)
         for mid, actor in self.lex.means_implies.items():
             if mid in seen_m and actor not in seen_p and not seen_p & self.lex.means_implies_unless.get(mid, set()):
                 ev = next(m for m in means if m.id == mid)

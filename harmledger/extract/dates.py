@@ -51,12 +51,13 @@ class DateReader:
         wdays = alt(dl.get("weekday_words", [w for w in self.weekdays if len(w) > 4 or not w.isascii()]))
         wpre = alt(dl.get("weekday_prefixes", ["on", "last", "this", "early", "late"]))
         # "15 11 2015": numbers separated by spaces, as Syrian media title their videos
-        sep = "[./ -]" if dl.get("numeric_space") else "[./-]"
+        sep = "[./_ -][ ]?" if dl.get("numeric_space") else "[./-]"
         self.hint = re.compile(rf"\d|\b(?:{alt(words)})\b")
         self.re = re.compile(
-            rf"(?P<dmy>\b(?P<a>\d{{1,2}})(?P<s1>{sep})(?P<b>\d{{1,2}})(?P=s1)(?P<y>(?:19|20)\d{{2}})(?!\d))"
+            rf"(?P<dmy>(?<![\d.,/])(?P<a>\d{{1,2}})(?P<s1>{sep})(?P<b>\d{{1,2}})(?P=s1)(?P<y>(?:19|20)\d{{2}})(?!\d))"
             rf"|(?P<iso>\b(?P<iy>(?:19|20)\d{{2}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})\b)"
-            rf"|(?P<ymd>\b(?P<yy>(?:19|20)\d{{2}})(?P<s2>[./])(?P<ym>\d{{1,2}})(?P=s2)(?P<yd>\d{{1,2}})(?!\d))"
+            rf"|(?P<ymd>(?<![\d.,/])(?P<yy>(?:19|20)\d{{2}})(?P<s2>{'[./ ]' if dl.get('numeric_space') else '[./]'})"
+            rf"(?P<ym>\d{{1,2}})(?P=s2)(?P<yd>\d{{1,2}})(?!\d))"
             rf"|(?P<mdy>\b(?P<m1>{mon})\.?[ ]+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?[ ]+(?P<y1>(?:19|20)\d{{2}}))?\b)"
             rf"|(?P<dmy2>\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?(?P<m2>{mon})\.?"
             rf"(?:,?[ ]+(?P<y2>(?:19|20)\d{{2}}))?\b)"

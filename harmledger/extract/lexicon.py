@@ -39,6 +39,7 @@ class Lexicon:
     means_implies: dict[str, str]
     means_implies_unless: dict[str, set[str]]
     means_suppress: dict[str, set[str]]
+    means_by_actor: dict[str, dict[str, str]]
     aggregate_patterns: list[Any]
     agent_prefixes: list[str]
     automaton: Any = field(repr=False)
@@ -48,13 +49,13 @@ class Lexicon:
 
     def _bounded(self, nf: str, start: int, end: int) -> bool:
         """A phrase at ``nf[start:end]`` stands as whole words (or behind a clitic the language allows)."""
-        if start > 0 and nf[start - 1].isalnum() and nf[start].isalnum():
+        if start > 0 and _joined(nf[start - 1], nf[start]):
             ws = start - 1
             while ws > 0 and nf[ws - 1].isalnum():
                 ws -= 1
             if nf[ws:start] not in self.proclitics:
                 return False
-        if end < len(nf) and nf[end].isalnum() and nf[end - 1].isalnum():
+        if end < len(nf) and _joined(nf[end - 1], nf[end]):
             we = end + 1
             while we < len(nf) and nf[we].isalnum():
                 we += 1
@@ -95,6 +96,12 @@ class Lexicon:
             out += taken
         out.sort(key=lambda h: (h.start, -h.end))
         return out
+
+
+def _joined(a: str, b: str) -> bool:
+    """Two characters of one word: both letters or both digits ("روسي12" is two words)."""
+    return (a.isalpha() and b.isalpha()) or (a.isdigit() and b.isdigit()) or (
+        a.isalnum() and b.isalnum() and a.isascii() and b.isascii())
 
 
 _FAMILIES = {"killed_after": "cas", "killed_before": "cas", "injured_after": "cas", "injured_before": "cas",
@@ -142,6 +149,8 @@ class Grammar:
     victim_side_prefixes: tuple[str, ...]
     plural_suffixes: tuple[str, ...] = ("s",)  # a victim noun ending so is plural ("civilians", "مدنيين")
     plural_nouns: frozenset[str] = frozenset()  # plurals that do not ("people", "اطفال")
+    no_bare_count: frozenset[str] = frozenset()  # role words that count only with a number ("سقوط")
+    singular_is_one: bool = False  # a bare singular noun is exactly one (a language with no article "a")
 
 
 @lru_cache(maxsize=8)
@@ -152,7 +161,9 @@ def load_grammar(lang: str = "en") -> Grammar:
                    plural_casualty_words=frozenset(normfold(w) for w in g["plural_casualty_words"]),
                    victim_side_prefixes=tuple(normfold(w) for w in g["victim_side_prefixes"]),
                    plural_suffixes=tuple(normfold(w) for w in g.get("plural_suffixes", ["s"])),
-                   plural_nouns=frozenset(normfold(w) for w in g.get("plural_nouns", [])))
+                   plural_nouns=frozenset(normfold(w) for w in g.get("plural_nouns", [])),
+                   no_bare_count=frozenset(normfold(w) for w in g.get("bare_count_words_not", [])),
+                   singular_is_one=bool(g.get("singular_is_one")))
 
 
 @lru_cache(maxsize=8)
@@ -171,6 +182,7 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
     # a phrase that opens with the article may be written with a preposition fused into it (Arabic "ل" + "ال"
     # = "لل": "للطيران"); morphology.article_fusions lists the article and its fused forms
     fusions = morph.get("article_fusions", {})
+    construct = bool(morph.get("ta_marbuta_construct"))
 
     table: dict[str, list[tuple[str, str, str]]] = {}
 
@@ -185,6 +197,8 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
         if not p:
             return
         add_one(p, cat, ident)
+        if construct and phrase.rstrip().endswith("ة"):
+            add_one(p[:-1] + "ت", cat, ident)  # before a pronoun suffix ta marbuta is written ta ("اصابته")
         for art, fused in fusions.items():
             if p.startswith(art) and len(p) > len(art) + 1:
                 for f in fused:
@@ -231,6 +245,7 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
                    means_implies=means.get("implies", {}),
                    means_implies_unless={k: set(v) for k, v in means.get("implies_unless", {}).items()},
                    means_suppress={k: set(v) for k, v in means.get("suppress", {}).items()},
+                   means_by_actor=means.get("by_actor", {}),
                    aggregate_patterns=[re.compile(p) for p in dates.get("aggregate_patterns", [])],
                    agent_prefixes=sorted((normfold(p) for p in actors.get("agent_prefixes", [])), key=len,
                                          reverse=True),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..textnorm import normfold
 from .lexicon import Lexicon
 
 
@@ -31,8 +32,8 @@ _NOT_PEOPLE = re.compile(
 _MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
 _DATEISH = re.compile(
-    r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|"
-    r"\b(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}(?!\d)|\b\d{1,2}[ ]\d{1,2}[ ](?:19|20)\d{2}(?!\d)|"
+    r"(?<!\d)\d{1,2}[./_-][ ]?\d{1,2}[./_-][ ]?\d{2,4}(?!\d)|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|"
+    r"(?<!\d)(?:19|20)\d{2}[./ -]\d{1,2}[./ -]\d{1,2}(?!\d)|(?<!\d)\d{1,2}[ ]\d{1,2}[ ](?:19|20)\d{2}(?!\d)|"
     r"\b(?:in|since|during|until|till|by|of|from|year|early|late|mid|before|after|to|and)[ ]+(?:19|20)\d{2}\b|"
     r"\b(?:19|20)\d{2}[ ]*(?:-|to|and)[ ]*(?:19|20)?\d{2}\b|^(?:19|20)\d{2}\b|\b(?:19|20)\d{2}[ ]*[:,)]|"
     r"\b\d{1,2}(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?" + _MON + "|"
@@ -50,23 +51,24 @@ class NumberReader:
 
     def __init__(self, lex: Lexicon, singular_victims: set[str]) -> None:
         nb = lex.numbers
-        self.units: dict[str, int] = nb["units"]
-        self.mult: dict[str, int] = nb["multipliers"]
-        self.vague: dict[str, int] = nb["vague"]
-        self.plus = set(nb["plus"])
-        self.approx = set(nb["approx"])
-        self.upper = set(nb["upper"])
+        # words are matched in the folded text (textnorm): fold the lists the same way
+        self.units: dict[str, int] = {normfold(k): v for k, v in nb["units"].items()}
+        self.mult: dict[str, int] = {normfold(k): v for k, v in nb["multipliers"].items()}
+        self.vague: dict[str, int] = {normfold(k): v for k, v in nb["vague"].items()}
+        self.plus = {normfold(w) for w in nb["plus"]}
+        self.approx = {normfold(w) for w in nb["approx"]}
+        self.upper = {normfold(w) for w in nb["upper"]}
         self.singular = singular_victims
 
         def alt(words: list[str] | set[str]) -> str:
             return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
         # a language's own words after a number that make it no head count ("5 غارات": five raids)
-        extra = nb.get("not_people", [])
+        extra = [normfold(w) for w in nb.get("not_people", [])]
         self.not_people = re.compile(_NOT_PEOPLE.pattern + ("|" + alt(extra) if extra else ""), re.I) if extra \
             else _NOT_PEOPLE
         # nouns whose dual ending is the count ("شهيدين": two martyrs), after any proclitic
-        self.duals: dict[str, int] = nb.get("duals", {})
+        self.duals: dict[str, int] = {normfold(k): v for k, v in nb.get("duals", {}).items()}
         self.re_dual = re.compile(rf"(?<!\w)(?P<pre>{alt(lex.proclitics)})?(?P<dual>{alt(self.duals)})(?!\w)") \
             if self.duals else None
         mods = alt(self.plus | self.approx | self.upper)

@@ -281,10 +281,12 @@ class Gazetteer:
         cands: list[tuple[int, int, str, tuple[int, ...]]] = []
         for end_i, (k, idxs) in self.automaton.iter(s):
             start = end_i - len(k) + 1
-            if start > 0 and s[start - 1].isalnum() and not (not k.isascii() and _clitic_before(s, start)):
+            ar = not k.isascii()
+            if start > 0 and s[start - 1].isalnum() and not (
+                    ar and (s[start - 1].isdigit() or _clitic_before(s, start))):
                 continue
-            if end_i + 1 < n and s[end_i + 1].isalnum():
-                continue
+            if end_i + 1 < n and s[end_i + 1].isalnum() and not (ar and s[end_i + 1].isdigit()):
+                continue  # Arabic titles run dates into names ("الغجر4/10/2015")
             cands.append((start, end_i + 1, k, idxs))
         cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
         taken: list[tuple[int, int]] = []

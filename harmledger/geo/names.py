@@ -43,10 +43,10 @@ _TABLE = _build_table()
 # the same table without deletions: used to find which characters a text_key drops
 _DELETED = {cp for cp, v in _TABLE.items() if v is None}
 _SPACES = re.compile(r"\s+")
-# the prepositions and conjunctions Arabic writes onto a place name ("بحلب", "وادلب"): the Arabic grammar's own
-# list (lang/ar/grammar.json), without the article, which gazetteer names carry themselves
-AR_PROCLITICS = frozenset(p for p in json.loads(resources.files("harmledger.lang.ar").joinpath("grammar.json")
-                                                .read_text("utf-8"))["morphology"]["proclitics"] if "ال" not in p)
+# the prepositions, conjunctions and article Arabic writes onto a place name ("بحلب", "وادلب", "الكلاسة" for
+# OCHA's "كلاسة"): the Arabic grammar's own list (lang/ar/grammar.json)
+AR_PROCLITICS = frozenset(json.loads(resources.files("harmledger.lang.ar").joinpath("grammar.json")
+                                     .read_text("utf-8"))["morphology"]["proclitics"])
 ARTICLES = ("al ", "el ", "ar ", "as ", "ad ", "ash ", "at ", "az ", "an ", "adh ", "ath ")  # as keys write them
 
 
