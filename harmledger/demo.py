@@ -16,7 +16,10 @@ from .model import Document
 from .present.report import casualty_range
 
 ATTRIBUTION = ("Demo corpus: source headlines of UCDP GED 19.1, Syria 2016 (CC BY 4.0; Sundberg & Melander "
-               "2013, JPR 50(4); Högbladh 2019, UCDP GED Codebook 19.1).")
+               "2013, JPR 50(4); Högbladh 2019, UCDP GED Codebook 19.1); Arabic video titles from Syrian Archive "
+               "(syrianarchive.org), CC BY-SA 4.0, and the channels that wrote them.")
+# English headlines, then Arabic titles: the demo reads both languages
+CORPUS = ("ged2016_headlines.jsonl.gz", "syrian_archive_titles_ar.jsonl")
 
 
 def run_demo(limit: int | None = None, out_dir: str = "harmledger-demo") -> dict[str, object]:
@@ -30,12 +33,13 @@ def run_demo(limit: int | None = None, out_dir: str = "harmledger-demo") -> dict
     t0 = time.perf_counter()
     docs: list[Document] = []
     read_stats: Counter[str] = Counter()
-    corpus = resources.files("harmledger.data.demo").joinpath("ged2016_headlines.jsonl.gz")
-    with resources.as_file(corpus) as path:
-        for item in read_documents([str(path)], read_stats):
-            if limit is not None and len(docs) >= limit:
-                break
-            docs.append(item)
+    for name in CORPUS:
+        corpus = resources.files("harmledger.data.demo").joinpath(name)
+        with resources.as_file(corpus) as path:
+            for item in read_documents([str(path)], read_stats):
+                if limit is not None and len(docs) >= limit:
+                    break
+                docs.append(item)
     errors = read_stats["errors"]
     kinds: Counter[str] = Counter()
     perps: Counter[str] = Counter()
