@@ -585,10 +585,13 @@ def eval_cmd(ctx: click.Context, ged_path: str | None, errors_path: str | None, 
     """
     if ctx.invoked_subcommand is not None:
         return
-    from .evaluation.claims_eval import evaluate_devset, evaluate_ged
+    from .evaluation.claims_eval import arabic_splits, evaluate_devset, evaluate_ged
 
     rep = evaluate_devset(collect_errors=bool(errors_path))
     result = {"devset": rep.to_dict()}
+    # Arabic: the locked test split (coded twice and reconciled, never tuned on) first, then dev
+    for split in arabic_splits():
+        result[f"arabic_{split}"] = evaluate_devset(lang="ar", split=split).to_dict()
     ged_path = _find_ged(ged_path)
     if ged_path:
         result["ged_2016_dev"] = evaluate_ged(ged_path, years=("2016",))
@@ -608,6 +611,16 @@ def eval_cmd(ctx: click.Context, ged_path: str | None, errors_path: str | None, 
     click.echo("  by source:")
     for k, v in d["by_source"].items():
         click.echo(f"    {k:<12} precision {v['precision']}  recall {v['recall']}  (gold {v['gold']})")
+    for split, what in (("test", "locked test split, scored once per release"), ("dev", "tuned on: a development "
+                                                                                     "number")):
+        a = result.get(f"arabic_{split}")
+        if a is None:
+            continue
+        click.echo(f"Arabic {split} ({what}; {a['gold']} gold claims): precision {a['precision']:.3f}  "
+                   f"recall {a['recall']:.3f}")
+        click.echo("  " + "  ".join(f"{k} {a['fields'][k]['accuracy']:.3f}" for k in (
+            "perpetrators", "killed", "place_10km", "governorate", "means", "targets", "date", "hedged")
+            if k in a["fields"]))
     for part in ("ged_2016_dev", "ged_2017_2019_eval"):
         if part in result:
             g = result[part]

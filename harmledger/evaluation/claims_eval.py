@@ -138,6 +138,12 @@ def _load_arabic(split: str) -> tuple[list[dict[str, Any]], dict[str, dict[str, 
     return [u for u in units if u["id"] in gold], gold
 
 
+def arabic_splits() -> list[str]:
+    """The Arabic set's coded splits, the locked test split first (when its reconciled coding is there)."""
+    pkg = resources.files("harmledger.evaluation").joinpath("devset_ar")
+    return [s for s in ("test", "dev") if pkg.joinpath(f"gold-{s}.jsonl").is_file()]
+
+
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
