@@ -345,7 +345,7 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                               f"{e(d['publisher'] or '')} · published {e(d['published'] or '?')} · "
                               f"{'captured ' + e(d['captured_at']) + ' · ' if d.get('captured_at') else ''}ingested "
                               f"{e(d['ingested_at'])} · {len(d['claim_ids'])} claims, evidence marked</p>"
-                              f"<pre style='white-space:pre-wrap'>{text}</pre>"
+                              f"<pre dir='auto' style='white-space:pre-wrap'>{text}</pre>"
                               + (reactions_html(summarize(d["reactions"]), d["reactions"]) if d["reactions"] else ""))
 
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")

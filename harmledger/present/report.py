@@ -149,15 +149,17 @@ def mark_text(text: str, spans: list[tuple[int, int]], anchors: dict[int, str] |
 
 
 def highlight(quote: str, claim: dict[str, Any]) -> str:
-    """The claim's words with its evidence (counts, actors, means, targets, place, date) marked."""
-    return mark_text(quote, evidence_spans(claim), offset=(claim.get("quote_span") or [0])[0])
+    """The claim's words with its evidence (counts, actors, means, targets, place, date) marked, in a block whose
+    direction follows its text (Arabic reads right to left)."""
+    marked = mark_text(quote, evidence_spans(claim), offset=(claim.get("quote_span") or [0])[0])
+    return f"<div dir='auto'>{marked}</div>"
 
 
 def _reaction_row(r: dict[str, Any]) -> str:
     e = html.escape
     flags = (" · incitement" if r["incitement"] else "") + (" · abuse" if r["abuse"] else "")
     words = mark_text(r["text"], [(a, b) for a, b in r.get("evidence_spans") or []], offset=r["span"][0])
-    return (f"<tr class='reaction {e(r['stance'])}'><td>{e(r['stance'])}{flags}</td><td>{words}</td>"
+    return (f"<tr class='reaction {e(r['stance'])}'><td>{e(r['stance'])}{flags}</td><td dir='auto'>{words}</td>"
             f"<td class='meta'>{e(r.get('author') or '')} {e(r.get('time') or '')}</td><td>{e(r['language'])}</td>"
             f"<td>{r['toxicity']:.2f}</td></tr>")
 
