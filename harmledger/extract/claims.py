@@ -568,7 +568,7 @@ class Extractor:
         strong_ids = {h.id for h in strong}
         weak = [h for h in src_hits if h.cat == "means_weak"
                 and not (strong_ids & self.lex.means_suppress.get(h.id, {h.id}))]
-        if self.g.singular_is_one:  # Arabic: a bare bombing word beside a bare aircraft word is the air raid
+        if self.lex.weak_suppress_weak:  # a bare bombing word beside a bare aircraft word is the air raid
             weak_ids = {h.id for h in weak}
             weak = [h for h in weak if not ((weak_ids - {h.id}) & self.lex.means_suppress.get(h.id, set()))]
         means: list[Mention] = []

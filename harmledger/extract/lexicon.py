@@ -40,6 +40,7 @@ class Lexicon:
     means_implies_unless: dict[str, set[str]]
     means_suppress: dict[str, set[str]]
     means_by_actor: dict[str, dict[str, str]]
+    weak_suppress_weak: bool
     aggregate_patterns: list[Any]
     agent_prefixes: list[str]
     automaton: Any = field(repr=False)
@@ -246,6 +247,7 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
                    means_implies_unless={k: set(v) for k, v in means.get("implies_unless", {}).items()},
                    means_suppress={k: set(v) for k, v in means.get("suppress", {}).items()},
                    means_by_actor=means.get("by_actor", {}),
+                   weak_suppress_weak=bool(means.get("weak_suppress_weak")),
                    aggregate_patterns=[re.compile(p) for p in dates.get("aggregate_patterns", [])],
                    agent_prefixes=sorted((normfold(p) for p in actors.get("agent_prefixes", [])), key=len,
                                          reverse=True),
