@@ -40,11 +40,13 @@ _MARKED_WORD = re.compile("[\u0621-\u064a\u0671-\u06d3" + PAD + "]*" + PAD + "[\
                           + "]*")
 
 
+_TABLE = str.maketrans(_MAP)
+
+
 def _compact(m: re.Match[str]) -> str:
     w = m.group(0)
     core = w.replace(PAD, "")
     return core + PAD * (len(w) - len(core))
-_TABLE = str.maketrans(_MAP)
 
 
 def normalize(text: str) -> str:
@@ -66,3 +68,19 @@ def fold(text: str) -> str:
 def normfold(text: str) -> str:
     """``fold(normalize(text))``: the form every lexicon is matched against."""
     return fold(normalize(text))
+
+
+def word_head(text: str, i: int) -> str:
+    """The letters of ``text``'s word that stand before offset ``i`` ("ب" of "بمعرة" at the name's start)."""
+    ws = i
+    while ws > 0 and text[ws - 1].isalnum():
+        ws -= 1
+    return text[ws:i]
+
+
+def word_tail(text: str, i: int) -> str:
+    """The letters of ``text``'s word from offset ``i`` to its end ("هم" of "والدتهم")."""
+    we = i
+    while we < len(text) and text[we].isalnum():
+        we += 1
+    return text[i:we]

@@ -16,7 +16,7 @@ from typing import Any
 
 import ahocorasick
 
-from ..textnorm import PAD, normfold
+from ..textnorm import PAD, normfold, word_head, word_tail
 
 
 @dataclass(slots=True)
@@ -50,19 +50,9 @@ class Lexicon:
 
     def _bounded(self, nf: str, start: int, end: int) -> bool:
         """A phrase at ``nf[start:end]`` stands as whole words (or behind a clitic the language allows)."""
-        if start > 0 and _joined(nf[start - 1], nf[start]):
-            ws = start - 1
-            while ws > 0 and nf[ws - 1].isalnum():
-                ws -= 1
-            if nf[ws:start] not in self.proclitics:
-                return False
-        if end < len(nf) and _joined(nf[end - 1], nf[end]):
-            we = end + 1
-            while we < len(nf) and nf[we].isalnum():
-                we += 1
-            if nf[end:we] not in self.enclitics:
-                return False
-        return True
+        if start > 0 and _joined(nf[start - 1], nf[start]) and word_head(nf, start) not in self.proclitics:
+            return False
+        return not (end < len(nf) and _joined(nf[end - 1], nf[end]) and word_tail(nf, end) not in self.enclitics)
 
     def hits(self, nf: str, original: str) -> list[Hit]:
         """All lexicon phrases in a normfolded text (word-bounded), per category longest-first."""
@@ -114,12 +104,17 @@ def _family(cat: str) -> str:
     return _FAMILIES.get(cat, cat)
 
 
-def _hedge_pattern(hedges: list[str]) -> re.Pattern[str] | None:
-    """Hedge words right before an actor ("allegedly", "يزعم أنه"), as group 1 of a pattern ending at the actor."""
+def _hedge_pattern(hedges: list[str], fillers: list[str]) -> re.Pattern[str] | None:
+    """Hedge words right before an actor ("allegedly", "يزعم أنه"), with at most one filler word between
+    ("allegedly the", "من طيران"), as group 1 of a pattern ending at the actor."""
     if not hedges:
         return None
-    alt = "|".join(re.escape(normfold(h)) for h in sorted(hedges, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)({alt})[ ]+(?:(?:the|an?|ان|انه|انها|من|طيران|الطيران)[ ]+)?$")
+
+    def alt(ws: list[str]) -> str:
+        return "|".join(re.escape(normfold(w)) for w in sorted(ws, key=len, reverse=True))
+
+    fill = rf"(?:(?:{alt(fillers)})[ ]+)?" if fillers else ""
+    return re.compile(rf"(?<!\w)({alt(hedges)})[ ]+{fill}$")
 
 
 def data_json(package: str, name: str) -> Any:
@@ -251,6 +246,7 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
                    aggregate_patterns=[re.compile(p) for p in dates.get("aggregate_patterns", [])],
                    agent_prefixes=sorted((normfold(p) for p in actors.get("agent_prefixes", [])), key=len,
                                          reverse=True),
-                   automaton=auto, hedge_before=_hedge_pattern(actors.get("hedges", [])),
+                   automaton=auto, hedge_before=_hedge_pattern(actors.get("hedges", []),
+                                                                    actors.get("hedge_fillers", [])),
                    proclitics=frozenset(normfold(p) for p in morph.get("proclitics", [])),
                    enclitics=frozenset(normfold(p) for p in morph.get("enclitics", [])))

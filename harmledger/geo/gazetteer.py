@@ -21,8 +21,8 @@ import ahocorasick
 from rapidfuzz import fuzz
 
 from ..model import Place
-from ..textnorm import normalize
-from .names import AR_PROCLITICS, ARTICLES, KeyText, key, variants
+from ..textnorm import normalize, word_head
+from .names import ARTICLES, PROCLITICS, KeyText, key, variants
 
 # types that name an administrative area or a country: matched even in lower case
 _ADMIN = {"governorate", "district", "country"}
@@ -153,14 +153,6 @@ class Candidate:
     precision: int
 
 
-def _clitic_before(s: str, start: int) -> bool:
-    """The letters between a word's start and ``start`` are an Arabic proclitic ("ب" in "بمعرة النعمان")."""
-    ws = start - 1
-    while ws > 0 and s[ws - 1].isalnum():
-        ws -= 1
-    return s[ws:start] in AR_PROCLITICS
-
-
 def _read_jsonl(package: str, name: str) -> list[dict[str, Any]]:
     with resources.files(package).joinpath(name).open("r", encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
@@ -283,7 +275,7 @@ class Gazetteer:
             start = end_i - len(k) + 1
             ar = not k.isascii()
             if start > 0 and s[start - 1].isalnum() and not (
-                    ar and (s[start - 1].isdigit() or _clitic_before(s, start))):
+                    ar and (s[start - 1].isdigit() or word_head(s, start) in PROCLITICS)):
                 continue
             if end_i + 1 < n and s[end_i + 1].isalnum() and not (ar and s[end_i + 1].isdigit()):
                 continue  # Arabic titles run dates into names ("الغجر4/10/2015")

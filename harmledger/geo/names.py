@@ -43,10 +43,20 @@ _TABLE = _build_table()
 # the same table without deletions: used to find which characters a text_key drops
 _DELETED = {cp for cp, v in _TABLE.items() if v is None}
 _SPACES = re.compile(r"\s+")
-# the prepositions, conjunctions and article Arabic writes onto a place name ("بحلب", "وادلب", "الكلاسة" for
-# OCHA's "كلاسة"): the Arabic grammar's own list (lang/ar/grammar.json)
-AR_PROCLITICS = frozenset(json.loads(resources.files("harmledger.lang.ar").joinpath("grammar.json")
-                                     .read_text("utf-8"))["morphology"]["proclitics"])
+
+
+def _proclitics() -> frozenset[str]:
+    """The prepositions, conjunctions and articles a language writes onto a place name ("بحلب", "وادلب",
+    "الكلاسة" for OCHA's "كلاسة"): every language's own list (``lang/<code>/grammar.json`` morphology), folded."""
+    out: set[str] = set()
+    for d in resources.files("harmledger.lang").iterdir():
+        g = d.joinpath("grammar.json")
+        if g.is_file():
+            out |= {normfold(p) for p in json.loads(g.read_text("utf-8")).get("morphology", {}).get("proclitics", [])}
+    return frozenset(out)
+
+
+PROCLITICS = _proclitics()
 ARTICLES = ("al ", "el ", "ar ", "as ", "ad ", "ash ", "at ", "az ", "an ", "adh ", "ath ")  # as keys write them
 
 
