@@ -3,6 +3,7 @@ media and sentences of Syrian Archive's Arabic reports, CC BY-SA 4.0; never the 
 
 import json
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,22 @@ def test_arabic_dev_scores_stay_above_their_floor():
     assert rep["precision"] >= 0.88 and rep["recall"] >= 0.85
     f = {k: v["accuracy"] for k, v in rep["fields"].items()}
     assert f["killed"] >= 0.93 and f["perpetrators"] >= 0.93 and f["place_10km"] >= 0.9
+
+
+SALAM = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "syrian-archive" / "reports" / \
+    "investigations" / "second-medical-facilities-under-fire" / "salam_ar.md"
+
+
+def test_a_whole_arabic_report_names_the_hospital_not_a_village_called_salam():
+    if not SALAM.is_file():
+        pytest.skip("../shared/data/syrian-archive is not beside the repository")
+    text = SALAM.read_text("utf-8")
+    sentence = "تم الادعاء بأن مستشفى السلام في معرة النعمان قُصفت من قبل القوات الجويّة الروسية."
+    assert sentence in text  # a real sentence of the report
+    cs = harmledger.extract(text, "2018-02-19")
+    (c,) = [c for c in cs if c.quote in sentence]
+    assert c.place.name == "معرة النعمان" and c.place.admin1 == "Idlib"  # "السلام" is the hospital's name
+    assert [p.id for p in c.perpetrators] == ["russia"] and [t.id for t in c.targets] == ["hospital"]
+    assert c.date.start == "2018-01-03"  # "في 03 يناير 2018" opens the sentence
+    # across the whole report, no claim is placed at a same-named village far from Idlib
+    assert not [x for x in cs if x.place and x.place.name in ("سلام", "السلام", "ثورة", "الثورة", "الظهر")]

@@ -25,7 +25,7 @@ from .. import geo
 from ..geo.names import key
 from ..model import Claim, Count, DateRef, Document, Mention, Place, Unit
 from ..segment import segment
-from ..textnorm import normfold
+from ..textnorm import normfold, word_head
 from . import lexicon as lexmod
 from .dates import DateHit, DateReader
 from .lexicon import Hit, Lexicon, load_grammar
@@ -186,6 +186,10 @@ class Extractor:
         date_spans = [(d.start, d.end) for d in dates]
         local_ctx = set(ctx)
         kept = [m for m in place_matches if not any(m.start < b and a < m.end for a, b in actor_spans + date_spans)]
+        if self.g.object_names_follow:
+            # "مستشفى السلام", "مسجد النور": a name right after a civilian object is the object's own name
+            ends = {h.end for h in hits if h.cat == "target"}
+            kept = [m for m in kept if not ({m.start - len(word_head(text, m.start)) - 1} & ends)]
         # a country named in the unit is context for its towns ("Sanaa, Yemen"; "Tripoli, Lebanon")
         for m in kept:
             for i in m.entries:

@@ -146,6 +146,7 @@ class Grammar:
     plural_suffixes: tuple[str, ...] = ("s",)  # a victim noun ending so is plural ("civilians", "مدنيين")
     plural_nouns: frozenset[str] = frozenset()  # plurals that do not ("people", "اطفال")
     no_bare_count: frozenset[str] = frozenset()  # role words that count only with a number ("سقوط")
+    object_names_follow: bool = False  # a name right after a target word names the object ("مستشفى السلام")
     singular_is_one: bool = False  # a bare singular noun is exactly one (a language with no article "a")
 
 
@@ -159,7 +160,8 @@ def load_grammar(lang: str = "en") -> Grammar:
                    plural_suffixes=tuple(normfold(w) for w in g.get("plural_suffixes", ["s"])),
                    plural_nouns=frozenset(normfold(w) for w in g.get("plural_nouns", [])),
                    no_bare_count=frozenset(normfold(w) for w in g.get("bare_count_words_not", [])),
-                   singular_is_one=bool(g.get("singular_is_one")))
+                   singular_is_one=bool(g.get("singular_is_one")),
+                   object_names_follow=bool(g.get("object_names_follow")))
 
 
 @lru_cache(maxsize=8)

@@ -185,6 +185,7 @@ class Gazetteer:
         # a key made only of generic name parts ("khan al", "tal al") names nothing by itself
         with resources.files("harmledger.geo.data").joinpath("stopnames_ar.txt").open(encoding="utf-8") as f:
             stop_ar = {key(line) for line in f if line.strip() and not line.startswith("#")}
+        self._stop_ar = stop_ar
         generic = {w for w in stop if " " not in w} | _ARTS
         self._noise = stop
         keys: dict[str, list[int]] = {}
@@ -202,8 +203,8 @@ class Gazetteer:
                     continue
                 if not admin and k.isascii() and (k in stop or n < 4 or set(k.split()) <= generic):
                     continue
-                if not admin and not k.isascii() and (k in stop_ar or n < 3):
-                    continue
+                if e.type != "governorate" and not k.isascii() and (k in stop_ar or n < 3):
+                    continue  # "الثورة" (the revolution) is also a district's name: in Arabic text, the word
                 keys.setdefault(k, []).append(idx)
         self.by_id = {e.id: i for i, e in enumerate(self.entries)}
         self._skeletons: dict[str, list[tuple[str, int]]] | None = None
@@ -274,9 +275,11 @@ class Gazetteer:
         for end_i, (k, idxs) in self.automaton.iter(s):
             start = end_i - len(k) + 1
             ar = not k.isascii()
-            if start > 0 and s[start - 1].isalnum() and not (
-                    ar and (s[start - 1].isdigit() or word_head(s, start) in PROCLITICS)):
+            head = word_head(s, start) if ar and start > 0 and s[start - 1].isalpha() else ""
+            if start > 0 and s[start - 1].isalnum() and not (ar and (s[start - 1].isdigit() or head in PROCLITICS)):
                 continue
+            if head.endswith("ال") and "ال" + k in self._stop_ar:
+                continue  # "السلام" (peace) is no place for being "سلام" behind the article
             if end_i + 1 < n and s[end_i + 1].isalnum() and not (ar and s[end_i + 1].isdigit()):
                 continue  # Arabic titles run dates into names ("الغجر4/10/2015")
             cands.append((start, end_i + 1, k, idxs))

@@ -17,7 +17,8 @@ from ..textnorm import normalize
 _LIST_MARK = re.compile(r"[ ]*(?:[-*\u2022\u00b7\u25aa\u25cf\u2023\u2043]|\(?\d{1,3}[.)]|[a-z][.)])[ ]+")
 # a sentence ends at . ! ? (with closing quotes/brackets) before whitespace and a capital, digit,
 # opening quote or hashtag
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*[ ]+(?=[\"'(\[]?[A-Z0-9#@])")
+# a sentence ends at . ! ? before a capital, a digit, a hashtag or mention, or an Arabic letter (no capitals)
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*[ ]+(?=[\"'(\[]?[A-Z0-9#@\u0621-\u064a])")
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "sgt", "capt", "cpt", "st", "jr", "sr", "u.s", "u.k",
     "u.n", "no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
