@@ -16,8 +16,7 @@ from ..textnorm import normalize
 
 _LIST_MARK = re.compile(r"[ ]*(?:[-*\u2022\u00b7\u25aa\u25cf\u2023\u2043]|\(?\d{1,3}[.)]|[a-z][.)])[ ]+")
 # a sentence ends at . ! ? (with closing quotes/brackets) before whitespace and a capital, digit,
-# opening quote or hashtag
-# a sentence ends at . ! ? before a capital, a digit, a hashtag or mention, or an Arabic letter (no capitals)
+# opening quote or hashtag, or an Arabic letter (Arabic has no capitals)
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*[ ]+(?=[\"'(\[]?[A-Z0-9#@\u0621-\u064a])")
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "sgt", "capt", "cpt", "st", "jr", "sr", "u.s", "u.k",
@@ -27,18 +26,24 @@ _ABBREV = {
 }
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)\.$")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+_MIN_ARABIC_WORDS = 6  # an Arabic sentence before a boundary has at least this many words
 _ENTITY_END = re.compile(r"&#?\w{2,7};$")  # "&#8220;" in scraped text is not a report separator
 
 
 def _sentence_ends(line: str) -> Iterator[tuple[int, int]]:
     """(end of sentence, start of next) offsets inside one normalised line."""
+    prev = 0
     for m in _BOUNDARY.finditer(line):
+        if _ARABIC_LETTER.match(line, m.end()) and len(line[prev:m.start()].split()) < _MIN_ARABIC_WORDS:
+            continue  # "ريف حلب الشمالي #اعزاز 15_2_2016. إصابات …": a title's place label, not a sentence
         before = line[max(0, m.start() - 12):m.start()]
         w = _WORD_BEFORE.search(before)
         if w:
             word = w.group(1).lower()
             if word in _ABBREV or (len(word) == 1 and word.isalpha()):
                 continue
+        prev = m.end()
         yield m.start() + (len(m.group(0)) - len(m.group(0).lstrip("\"')]"))), m.end()
 
 
