@@ -563,7 +563,10 @@ class Extractor:
         for h in src_hits:
             if h.cat != "actor" or h.id == "_none" or h.id in seen_p:
                 continue
-            if any(a <= h.start < b for a, b in victim_spans) or self._victim_side(nf, h, gh):
+            if self.g.actor_roles:
+                if any(a <= h.start < b for a, b in victim_spans) or self._actor_role(nf, h, src_hits, g) != "agent":
+                    continue
+            elif any(a <= h.start < b for a, b in victim_spans) or self._victim_side(nf, h, gh):
                 continue
             seen_p.add(h.id)
             perps.append(Mention(h.id, text[h.start:h.end], (off + h.start, off + h.end),
@@ -612,8 +615,9 @@ class Extractor:
         if self.g.name_list.search(text) and not means and not any(c.q for c in cs):
             return None  # "Names of the victims: Ahmad al-Hussein, Mohammad Khalil, ...": a list of people
         if not counts and not (parent_ok and place is not None and place.precision < 6):
-            if not attack or only_fighting:
-                return None
+            if not attack or (only_fighting and not (self.g.fighting_at_place and place is not None
+                                                        and place.precision < 6)):
+                return None  # clashes at a named place are a claim (issue 12); with no place, not
             if (place is None or place.precision == 6) and not targets:
                 return None
             gt = nf[g.start:g.end]
@@ -696,6 +700,74 @@ class Extractor:
                 return v
         return None
 
+    def _actor_role(self, nf: str, h: Hit, hits: list[Hit], g: Group, depth: int = 0) -> str:
+        """The role of an actor in its clause (grammar ``actor_roles``): ``agent`` (it did it, or is a party to
+        the fighting), ``place`` (it names a place, a patron or an owner), ``victim`` or ``none`` (merely
+        present). Only an agent is a perpetrator."""
+        gr = self.g
+        word = nf[h.start:h.end]
+        before = nf[max(0, h.start - 50):h.start].rstrip()
+        if before.endswith(" the") or before == "the":
+            before = before[:-3].rstrip()
+
+        def ends(ps: tuple[str, ...] | list[str]) -> bool:
+            return any(before.endswith(p) and (len(before) == len(p) or not before[-len(p) - 1].isalnum())
+                       for p in ps)
+
+        if ends(gr.role_place_before) or (gr.role_place_after is not None and (
+                gr.role_place_after.match(nf, h.end) or gr.role_place_after.match(word[word.rfind("-"):]
+                                                                                  if "-" in word else ""))):
+            return "place"
+        agent_words = ("means", "means_weak", "attack", "killed_before", "injured_before", "casualties_before")
+        nxt = next((x for x in hits if x.start >= h.end and x.cat != "actor"), None)
+        if nxt is not None and nxt.cat in agent_words and nf[h.end:nxt.start].strip(" '") in ("", "s"):
+            return "agent"  # "regime shelling", "Russian warplanes", "IS attack", "Russia's jets"
+        if self._victim_side(nf, h, [x for x in hits if g.start <= x.start < g.end]):
+            return "victim"
+        if ends(gr.role_party_before) or ends(self.lex.agent_prefixes):
+            return "agent"  # "clashes between A", "killed by the regime"
+        if depth < 3:
+            prev = next((x for x in reversed(hits) if x.end <= h.start and x.cat == "actor"), None)
+            if prev is not None and _AND.match(nf[prev.end:h.start]) and \
+                    self._actor_role(nf, prev, hits, g, depth + 1) == "agent" and \
+                    self._party_or_by(nf, prev):
+                return "agent"  # "clashes between A and B", "by Russia and the regime"
+        prev_w = next((x for x in reversed(hits) if x.end <= h.start and x.cat in agent_words[:3]), None)
+        if prev_w is not None and _OF.match(nf[prev_w.end:h.start]):
+            return "agent"  # "shells of the regime forces", "the attack of IS"
+        if nxt is not None and nxt.cat in (*agent_words, "killed_after", "injured_after") and nxt.start - h.end <= 40:
+            gap = nf[h.end:nxt.start]
+            between = [x for x in hits if x.cat == "actor" and h.end <= x.start < nxt.start]
+            if between:  # "Russian and regime warplanes" (joined actors), not "condemns ISIL's attacks"
+                bare = gap
+                for x in between:
+                    bare = bare.replace(nf[x.start:x.end], " ")
+                return "agent" if _JOINED.fullmatch(bare) else "none"
+            for p in g.places:
+                a, b = p.span[0] - h.end, p.span[1] - h.end
+                if 0 <= a < len(gap):
+                    gap = gap[:a] + " " * (min(b, len(gap)) - a) + gap[min(b, len(gap)):]
+            if not gr.role_gap_stop.search(gap) and " and " not in gap:  # type: ignore[union-attr]
+                return "agent"  # "Turkish forces shell", "Russia carries out 30 strikes"
+        # the subject of the sentence: "Rebels advance in southern Aleppo and kill 24 soldiers"
+        part = max(nf.rfind(";", 0, h.start), nf.rfind(". ", 0, h.start), nf.rfind(": ", 0, h.start)) + 1
+        if _SUBJECT_HEAD.fullmatch(nf[part:h.start]):
+            stop = min([i for i in (nf.find(";", h.end), nf.find(". ", h.end)) if i >= 0] or [len(nf)])
+            for x in hits:
+                if x.start < h.end or x.start >= stop:
+                    continue
+                if x.cat == "actor" and x.id != h.id:
+                    break
+                if x.cat in agent_words:
+                    return "agent"
+        return "none"
+
+    def _party_or_by(self, nf: str, h: Hit) -> bool:
+        before = nf[max(0, h.start - 50):h.start].rstrip()
+        if before.endswith(" the"):
+            before = before[:-4].rstrip()
+        return any(before.endswith(p) for p in (*self.g.role_party_before, *self.lex.agent_prefixes))
+
     def _victim_side(self, nf: str, h: Hit, gh: list[Hit]) -> bool:
         before = nf[max(0, h.start - 40):h.start].rstrip()
         if before.endswith("the"):
@@ -721,6 +793,10 @@ class Extractor:
 
 _DEFAULT: dict[tuple[str, str], Extractor] = {}
 _WORD = re.compile(r"[^\W\d_]+")
+_AND = re.compile(r"^[ ]*(?:and|,|&)[ ]*(?:the[ ]+)?$")
+_JOINED = re.compile(r"[ ,]*(?:(?:and|&|or)[ ]+)?(?:the[ ]+)?[ ]*(?:'s[ ]*)?")
+_SUBJECT_HEAD = re.compile(r"[ \"'“”‘’«»(\[]*(?:the[ ]+)?")
+_OF = re.compile(r"^[ ]*(?:of|by)[ ]+(?:the[ ]+)?$")
 _ARABIC = re.compile("[\u0621-\u064a]")
 _LATIN = re.compile("[A-Za-z]")
 # the script that tells a page mixes languages, per language of the extractor

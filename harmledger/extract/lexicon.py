@@ -148,6 +148,16 @@ class Grammar:
     no_bare_count: frozenset[str] = frozenset()  # role words that count only with a number ("سقوط")
     object_names_follow: bool = False  # a name right after a target word names the object ("مستشفى السلام")
     singular_is_one: bool = False  # a bare singular noun is exactly one (a language with no article "a")
+    fighting_at_place: bool = False  # clashes at a named place are a claim even with no victims (codebook)
+    # actor roles (grammar.json "actor_roles"): when present, an actor is a perpetrator only in an agent role
+    role_place_before: tuple[str, ...] = ()  # "areas controlled by", "towards the": the actor names a place
+    role_place_after: re.Pattern[str] | None = None  # "-held", "-backed", "-funded": a place, a patron, an owner
+    role_party_before: tuple[str, ...] = ()  # "clashes between", "clashes with": a party to the fighting
+    role_gap_stop: re.Pattern[str] | None = None  # words between an actor and the attack word that cut the link
+
+    @property
+    def actor_roles(self) -> bool:
+        return self.role_gap_stop is not None
 
 
 @lru_cache(maxsize=8)
@@ -161,7 +171,17 @@ def load_grammar(lang: str = "en") -> Grammar:
                    plural_nouns=frozenset(normfold(w) for w in g.get("plural_nouns", [])),
                    no_bare_count=frozenset(normfold(w) for w in g.get("bare_count_words_not", [])),
                    singular_is_one=bool(g.get("singular_is_one")),
-                   object_names_follow=bool(g.get("object_names_follow")))
+                   object_names_follow=bool(g.get("object_names_follow")),
+                   fighting_at_place=bool(g.get("fighting_at_place")), **_roles(g.get("actor_roles")))
+
+
+def _roles(r: dict[str, Any] | None) -> dict[str, Any]:
+    """The compiled "actor_roles" block of a grammar (empty: every actor outside a victim phrase is an agent)."""
+    if not r:
+        return {}
+    longest = lambda ws: tuple(sorted((normfold(w) for w in ws), key=len, reverse=True))  # noqa: E731
+    return {"role_place_before": longest(r["place_before"]), "role_place_after": re.compile(r["place_after"]),
+            "role_party_before": longest(r["party_before"]), "role_gap_stop": re.compile(r["gap_stop"])}
 
 
 @lru_cache(maxsize=8)

@@ -158,6 +158,14 @@ def _read_jsonl(package: str, name: str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+# a capitalised name part right before a match, joined to it: the match is the tail of a longer name
+# ("Kafr Nabl" is not "Nabl", "Deir al-Asafir" not "Asafir", "Tal Rifaat" not "Rifaat")
+_COMPOUND_HEAD = re.compile(r"(?:\b[A-Z][\w'’]*[ -](?:al|el|ad|ar|as|ash|at|az|an|adh|ath|ul|un|es|ed|er|et)-"
+                            r"|\b(?:Kafr|Kfar|Kefr|Deir|Dayr|Tal|Tall|Tell|Ain|Ayn|Beit|Bayt|Khirbet|Khirbat|Jabal|Jebel"
+                            r"|Jisr|Qasr|Umm|Um|Abu|Bab|Ras|Mazraat|Maarat|Ma'arat|Marat|Hawsh|Housh|Sheikh|Shaykh"
+                            r"|Tel|Arab|Qalaat|Qal'at|Bir|Bi'r|Wadi|Hayy|Jub|Zor|Tarat|Maaret)[ -])$")
+
+
 class Gazetteer:
     """Places of one or more conflict packs plus every country of the world."""
 
@@ -280,8 +288,10 @@ class Gazetteer:
                 continue
             if head.endswith("ال") and "ال" + k in self._stop_ar:
                 continue  # "السلام" (peace) is no place for being "سلام" behind the article
-            if end_i + 1 < n and s[end_i + 1].isalnum() and not (ar and s[end_i + 1].isdigit()):
-                continue  # Arabic titles run dates into names ("الغجر4/10/2015")
+            if end_i + 1 < n and s[end_i + 1].isalnum() and not (ar and s[end_i + 1].isdigit()) and not (
+                    s[end_i + 1] == "s" and (end_i + 2 >= n or not s[end_i + 2].isalnum())
+                    and text[kt.span(start, end_i + 1)[1]:][:1] in ("'", "’")):
+                continue  # Arabic titles run dates into names ("الغجر4/10/2015"); "Latakia's" is Latakia
             cands.append((start, end_i + 1, k, idxs))
         cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
         taken: list[tuple[int, int]] = []
@@ -290,6 +300,8 @@ class Gazetteer:
             if any(start < b and a < end for a, b in taken):
                 continue
             ostart, oend = kt.span(start, end)
+            if k.isascii() and _COMPOUND_HEAD.search(text, max(0, ostart - 30), ostart):
+                continue  # the tail of a compound name we do not know: "Deir al-Asafir" is not "Asafir"
             first = text[ostart]
             keep = [i for i in idxs if self._case_ok(self.entries[i], first, text, ostart, oend)]
             if not keep:
