@@ -211,7 +211,27 @@ class Extractor:
             made[id(g)] = c is not None
             if c is not None:
                 claims.append(c)
-        return claims, lead
+        return self._drop_bare(claims), lead
+
+    @staticmethod
+    def _drop_bare(claims: list[Claim]) -> list[Claim]:
+        """"Hraytan: Destruction following Russian airstrike on Hraytan": a claim of a bare attack word at a
+        place (no count, means, actor or target) is the same report as a fuller claim of the unit there."""
+        if len(claims) < 2:
+            return claims
+
+        def bare(c: Claim) -> bool:
+            return c.place is not None and not (c.killed or c.injured or c.casualties or c.displaced or c.means
+                                                or c.perpetrators or c.targets)
+
+        def covers(o: Claim, c: Claim) -> bool:
+            return o.place is not None and c.place is not None and (
+                o.place.gazetteer_id == c.place.gazetteer_id or (
+                    o.place.admin1 is not None and o.place.admin1 == c.place.admin1
+                    and o.place.precision <= c.place.precision))
+
+        return [c for c in claims if not (bare(c) and any(o is not c and not bare(o) and covers(o, c)
+                                                           for o in claims))]
 
     # ------------------------------------------------------------------ counts
     def _count(self, nf: str, hits: list[Hit], text: str | None = None) -> list[Counted]:
@@ -252,6 +272,9 @@ class Extractor:
                     role_hit = h
                     noun_end = max(noun_end, h.start)
                     break
+                if h.cat == "actor" and seen_noun and self.g.victim_phrase_stop is not None and \
+                        self.g.victim_phrase_stop.search(gap):
+                    break  # "10 people by Russian air strikes": the actor is no part of the victims
                 if h.cat in _NOUNISH:
                     if h.cat == "including" or in_including:
                         in_including = True
@@ -620,12 +643,15 @@ class Extractor:
                 return None  # clashes at a named place are a claim (issue 12); with no place, not
             if (place is None or place.precision == 6) and not targets:
                 return None
-            gt = nf[g.start:g.end]
-            for d in dates:  # "on 12 May" is a date, not a hedge
-                if g.start <= d.start < g.end:
-                    gt = gt[:d.start - g.start] + " " * (d.end - d.start) + gt[d.end - g.start:]
-            if self.g.hedge.search(gt):
-                return None
+        gt = nf[g.start:g.end]
+        for d in dates:  # "on 12 May" is a date, not a hedge
+            if g.start <= d.start < g.end:
+                gt = gt[:d.start - g.start] + " " * (d.end - d.start) + gt[d.end - g.start:]
+        if not counts and not (parent_ok and place is not None and place.precision < 6) and self.g.hedge.search(gt):
+            return None
+        if (self.g.not_report is not None and self.g.not_report.search(gt)) or (
+                self.g.not_report_sentence is not None and self.g.not_report_sentence.search(nf)):
+            return None  # "they should all be executed"; "more than in World War II", "death row"
 
         # date: the clause's own, else the unit's, else the line's opening date
         dh = [d for d in dates if g.start <= d.start < g.end] or dates
@@ -719,6 +745,8 @@ class Extractor:
                                                                                   if "-" in word else ""))):
             return "place"
         agent_words = ("means", "means_weak", "attack", "killed_before", "injured_before", "casualties_before")
+        if any(x.cat in agent_words[:2] and h.start <= x.start < h.end for x in hits):
+            return "agent"  # the actor's own phrase names its weapon: "the Russian airstrikes", "regime warplanes"
         nxt = next((x for x in hits if x.start >= h.end and x.cat != "actor"), None)
         if nxt is not None and nxt.cat in agent_words and nf[h.end:nxt.start].strip(" '") in ("", "s"):
             return "agent"  # "regime shelling", "Russian warplanes", "IS attack", "Russia's jets"

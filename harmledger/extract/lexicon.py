@@ -154,6 +154,9 @@ class Grammar:
     role_place_after: re.Pattern[str] | None = None  # "-held", "-backed", "-funded": a place, a patron, an owner
     role_party_before: tuple[str, ...] = ()  # "clashes between", "clashes with": a party to the fighting
     role_gap_stop: re.Pattern[str] | None = None  # words between an actor and the attack word that cut the link
+    victim_phrase_stop: re.Pattern[str] | None = None  # "10 people by Russian jets": an actor after it is no victim
+    not_report: re.Pattern[str] | None = None  # wishes, hypotheticals: the clause is no claim (grammar "not_reports")
+    not_report_sentence: re.Pattern[str] | None = None  # history, idioms: no claim in the sentence
 
     @property
     def actor_roles(self) -> bool:
@@ -172,7 +175,15 @@ def load_grammar(lang: str = "en") -> Grammar:
                    no_bare_count=frozenset(normfold(w) for w in g.get("bare_count_words_not", [])),
                    singular_is_one=bool(g.get("singular_is_one")),
                    object_names_follow=bool(g.get("object_names_follow")),
-                   fighting_at_place=bool(g.get("fighting_at_place")), **_roles(g.get("actor_roles")))
+                   fighting_at_place=bool(g.get("fighting_at_place")), **_roles(g.get("actor_roles")),
+                   not_report=_not_report(g.get("not_reports", {}).get("clause")),
+                   not_report_sentence=_not_report(g.get("not_reports", {}).get("sentence")))
+
+
+def _not_report(r: dict[str, str] | None) -> re.Pattern[str] | None:
+    """One pattern of every kind in a block of "not_reports" (irrealis; history, idioms ...)."""
+    alts = [v for k, v in (r or {}).items() if not k.startswith("_")]
+    return re.compile("|".join(f"(?:{a})" for a in alts)) if alts else None
 
 
 def _roles(r: dict[str, Any] | None) -> dict[str, Any]:
@@ -251,7 +262,7 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
     for ident, a in actors["actors"].items():
         for p in a["phrases"]:
             add(p, "actor", ident)
-    for p in dates["aggregate_markers"]:
+    for p in dates["aggregate_markers"] + cas.get("running", []):
         add(p, "aggregate", "aggregate")
 
     auto = ahocorasick.Automaton()

@@ -67,6 +67,8 @@ _LOCATIVE = re.compile(r"(?:\b(?:in|on|at|near|of|around|from|to|towards|into|ou
                        r"targeting|hits?|bombs?|bombed|shells?|shelled|raids?|strikes?|villages?|towns?|cities|"
                        r"city|town|village|area|areas|outskirts|countryside|between|and)[ ]+(?:the[ ]+)?|#|, )$",
                        re.I)
+_LABEL_BEFORE = re.compile(r"(?:^|[:|#\-–][ ]*)$")
+_LABEL_AFTER = re.compile(r"[ ]*(?::|\|| [\-–] )")
 _TOKEN = re.compile(r"(?:\b(?:al|el|as|ash|ad|ar|az|at|an)[-' ])?[A-Za-z][A-Za-z']+")
 _SK_MAP = str.maketrans({"q": "k", "c": "k", "j": "j", "w": None, "y": None, "h": None, "'": None, " ": None,
                          "a": None, "e": None, "i": None, "o": None, "u": None})
@@ -165,6 +167,9 @@ _COMPOUND_HEAD = re.compile(r"(?:\b[A-Z][\w'’]*[ -](?:al|el|ad|ar|as|ash|at|az
                             r"|Jisr|Qasr|Umm|Um|Abu|Bab|Ras|Mazraat|Maarat|Ma'arat|Marat|Hawsh|Housh|Sheikh|Shaykh"
                             r"|Tel|Arab|Qalaat|Qal'at|Bir|Bi'r|Wadi|Hayy|Jub|Zor|Tarat|Maaret)[ -])$")
 
+# the capitalised word right after a name ("George Floyd"), for telling a person's name from a place's
+_NEXT_WORD = re.compile(r"[ ]([A-Z][a-z][\w'’]*)")
+
 
 class Gazetteer:
     """Places of one or more conflict packs plus every country of the world."""
@@ -194,6 +199,12 @@ class Gazetteer:
         with resources.files("harmledger.geo.data").joinpath("stopnames_ar.txt").open(encoding="utf-8") as f:
             stop_ar = {key(line) for line in f if line.strip() and not line.startswith("#")}
         self._stop_ar = stop_ar
+        with resources.files("harmledger.geo.data").joinpath("name_context.json").open(encoding="utf-8") as f:
+            nc = json.load(f)
+        self._honorifics = frozenset(nc["honorifics"])
+        self._place_heads = frozenset(nc["place_heads"])
+        outlets = "|".join(map(re.escape, nc["outlet_words"]))
+        self._outlet = re.compile(rf"[ _]+(?:{outlets})\b")
         generic = {w for w in stop if " " not in w} | _ARTS
         self._noise = stop
         keys: dict[str, list[int]] = {}
@@ -304,6 +315,10 @@ class Gazetteer:
                 continue  # the tail of a compound name we do not know: "Deir al-Asafir" is not "Asafir"
             first = text[ostart]
             keep = [i for i in idxs if self._case_ok(self.entries[i], first, text, ostart, oend)]
+            if keep and k.isascii() and self._outlet.match(text, oend):
+                continue  # "#Halab_News", "Aleppo Media Center": an outlet's name
+            if keep and k.isascii() and self._person_name(text, ostart, oend):
+                keep = [i for i in keep if self.entries[i].country in self.home or self.entries[i].type == "country"]
             if not keep:
                 continue
             if k.isascii() and any(self.entries[i].type not in _ADMIN for i in keep):
@@ -323,8 +338,10 @@ class Gazetteer:
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
             # a fuzzy name must stand where places stand: after "in", "near", "target", "#" ...
-            if not _LOCATIVE.search(text, max(0, m.start() - 24), m.start()):
-                continue
+            lo = max(0, m.start() - 24)
+            if not _LOCATIVE.search(text, lo, m.start()) and not (
+                    _LABEL_BEFORE.search(text, lo, m.start()) and _LABEL_AFTER.match(text, m.end())):
+                continue  # or a title's place label: "Sheikh Meskin: Russian warplanes bombard the city"
             toks = [(t.start(), t.end()) for t in _TOKEN.finditer(text, m.start(), m.end())]
             done = False
             for n in range(min(4, len(toks)), 0, -1):
@@ -371,6 +388,14 @@ class Gazetteer:
         k = key(name)
         got = None if k in self._noise else self._closest(k, self.vowels.get(vowel_key(k)), within)
         return (k, got[1], round(max(0.6, got[0] / 100), 3)) if got else None
+
+    def _person_name(self, text: str, start: int, end: int) -> bool:
+        """'Mr George', 'George Floyd': the name is a person's (data ``name_context.json``)."""
+        before = text[max(0, start - 12):start].rstrip().rsplit(" ", 1)[-1]
+        if before in self._honorifics:
+            return True
+        m = _NEXT_WORD.match(text, end)
+        return m is not None and m.group(1) not in self._place_heads
 
     @staticmethod
     def _case_ok(e: Entry, first: str, text: str, start: int, end: int) -> bool:
