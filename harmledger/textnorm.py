@@ -14,6 +14,7 @@ and an evidence span that covers a word (and its padding) covers it exactly in t
 
 from __future__ import annotations
 
+import html
 import re
 
 _MAP = {
@@ -49,8 +50,19 @@ def _compact(m: re.Match[str]) -> str:
     return core + PAD * (len(w) - len(core))
 
 
+_ENTITY = re.compile(r"&(?:#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
+
+
+def _entity(m: re.Match[str]) -> str:
+    ch = html.unescape(m.group(0))
+    return ch + PAD * (len(m.group(0)) - 1) if len(ch) == 1 else m.group(0)
+
+
 def normalize(text: str) -> str:
-    """Map typographic variants to plain characters, one for one (``len`` is unchanged)."""
+    """Map typographic variants to plain characters, one for one (``len`` is unchanged). An HTML entity
+    left in scraped text ("&#8220;Islamic State&#8221;", "al-Wa&#8217;er") is its character and padding."""
+    if "&" in text:
+        text = _ENTITY.sub(_entity, text)
     out = text.translate(_TABLE)
     if PAD in out:
         out = _MARKED_WORD.sub(_compact, out)

@@ -36,6 +36,7 @@ _ROLE_OF = {"killed_after": "killed", "killed_before": "killed", "injured_after"
             "displaced_after": "displaced", "displaced_before": "displaced"}
 _TRIGGERS = {*_ROLE_OF, "means", "means_weak", "attack", "rise"}
 _CLAUSE_TRIGGERS = {*_ROLE_OF, "means", "means_weak", "attack"}
+_APART = re.compile(r"[,;:.]|\band\b|\bو")  # words that keep two means apart ("shelling and airstrikes")
 _NOUNISH = {"victim", "women", "children", "actor", "including"}
 _BREAKERS = {"means", "means_weak", "attack", "target"}
 # language-specific patterns and word lists live in lang/<code>/grammar.json (see Grammar)
@@ -616,6 +617,14 @@ class Extractor:
                 seen_m.discard(m.id)
                 m.id = swap[m.id]
                 seen_m.add(m.id)
+        for mid, rule in self.lex.means_done_by.items():  # "shelling by Russian warplanes" is the air raid
+            own = [m for m in means if m.id == rule["means"]]
+            for m in [m for m in means if m.id == mid]:
+                a, b = m.span[0] - off, m.span[1] - off
+                if any(not _APART.search(nf[min(b, o.span[1] - off):max(a, o.span[0] - off)])
+                       and max(a, o.span[0] - off) - min(b, o.span[1] - off) <= rule.get("within", 40) for o in own):
+                    means.remove(m)
+                    seen_m.discard(mid)
         for mid, actor in self.lex.means_implies.items():
             if mid in seen_m and actor not in seen_p and not seen_p & self.lex.means_implies_unless.get(mid, set()):
                 ev = next(m for m in means if m.id == mid)
@@ -628,7 +637,7 @@ class Extractor:
                 seen_t.add(h.id)
                 targets.append(Mention(h.id, text[h.start:h.end], (off + h.start, off + h.end)))
 
-        place = self._best_place(g.places)
+        place = self._best_place(self._narrowed(g.places, nf))
         attack = any(h.cat == "attack" and h.id == "attack" for h in src_hits) or bool(means) or (
             bool(targets) and any(h.cat == "attack" for h in src_hits))
         only_fighting = bool(means) and all(m.id == "ground_fighting" for m in means) and not any(
@@ -702,6 +711,16 @@ class Extractor:
         """The words that hedge an actor named just after them ("allegedly Russian", "يزعم أنه روسي"), or None."""
         m = self.lex.hedge_before.search(nf, max(0, h.start - 30), h.start) if self.lex.hedge_before else None
         return text[m.start(1):h.end] if m else None
+
+    def _narrowed(self, places: list[Place], nf: str) -> list[Place]:
+        """"Karam Nuzha neighborhood in Aleppo": a place the sentence puts in a governorate where the
+        gazetteer knows no place of that name is not the namesake elsewhere (issue 12); the governorate stays."""
+        if self.g.in_governorate is None or len(places) < 2:
+            return places
+        govs = [q for q in places if key(q.name) in self.gaz.gov_names and q.admin1]
+        return [p for p in places if not any(
+            q.span[0] >= p.span[1] and q.admin1 != p.admin1 and key(p.name) not in self.gaz.gov_names and
+            self.g.in_governorate.fullmatch(nf[p.span[1]:q.span[0]]) for q in govs)]
 
     def _best_place(self, places: list[Place]) -> Place | None:
         """The most specific place; a governorate's name next to a place inside it only gives context."""

@@ -44,6 +44,7 @@ class Lexicon:
     aggregate_patterns: list[Any]
     agent_prefixes: list[str]
     automaton: Any = field(repr=False)
+    means_done_by: dict[str, dict[str, Any]] = field(default_factory=dict)  # "shelling by warplanes" is the raid
     hedge_before: re.Pattern[str] | None = None  # hedges of an attribution just before an actor (group 1)
     proclitics: frozenset[str] = frozenset()  # letters a word may carry before a phrase (Arabic و ب ل ف ك)
     enclitics: frozenset[str] = frozenset()  # endings a word may carry after one (Arabic pronoun suffixes)
@@ -154,6 +155,7 @@ class Grammar:
     role_place_after: re.Pattern[str] | None = None  # "-held", "-backed", "-funded": a place, a patron, an owner
     role_party_before: tuple[str, ...] = ()  # "clashes between", "clashes with": a party to the fighting
     role_gap_stop: re.Pattern[str] | None = None  # words between an actor and the attack word that cut the link
+    in_governorate: re.Pattern[str] | None = None  # "X neighborhood in Aleppo": the words that put X in a governorate
     victim_phrase_stop: re.Pattern[str] | None = None  # "10 people by Russian jets": an actor after it is no victim
     not_report: re.Pattern[str] | None = None  # wishes, hypotheticals: the clause is no claim (grammar "not_reports")
     not_report_sentence: re.Pattern[str] | None = None  # history, idioms: no claim in the sentence
@@ -276,6 +278,7 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
                    means_suppress={k: set(v) for k, v in means.get("suppress", {}).items()},
                    means_by_actor=means.get("by_actor", {}),
                    weak_suppress_weak=bool(means.get("weak_suppress_weak")),
+                   means_done_by=means.get("done_by", {}),
                    aggregate_patterns=[re.compile(p) for p in dates.get("aggregate_patterns", [])],
                    agent_prefixes=sorted((normfold(p) for p in actors.get("agent_prefixes", [])), key=len,
                                          reverse=True),

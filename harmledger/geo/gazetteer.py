@@ -162,10 +162,12 @@ def _read_jsonl(package: str, name: str) -> list[dict[str, Any]]:
 
 # a capitalised name part right before a match, joined to it: the match is the tail of a longer name
 # ("Kafr Nabl" is not "Nabl", "Deir al-Asafir" not "Asafir", "Tal Rifaat" not "Rifaat")
-_COMPOUND_HEAD = re.compile(r"(?:\b[A-Z][\w'’]*[ -](?:al|el|ad|ar|as|ash|at|az|an|adh|ath|ul|un|es|ed|er|et)-"
+_COMPOUND_HEAD = re.compile(r"(?:\b(?:[A-Z][\w'’]*|ibn|bin|bint)[ -]"
+                            r"(?:al|el|ad|ar|as|ash|at|az|an|adh|ath|ul|un|es|ed|er|et)-"
                             r"|\b(?:Kafr|Kfar|Kefr|Deir|Dayr|Tal|Tall|Tell|Ain|Ayn|Beit|Bayt|Khirbet|Khirbat|Jabal|Jebel"
                             r"|Jisr|Qasr|Umm|Um|Abu|Bab|Ras|Mazraat|Maarat|Ma'arat|Marat|Hawsh|Housh|Sheikh|Shaykh"
-                            r"|Tel|Arab|Qalaat|Qal'at|Bir|Bi'r|Wadi|Hayy|Jub|Zor|Tarat|Maaret)[ -])$")
+                            r"|Tel|Arab|Qalaat|Qal'at|Bir|Bi'r|Wadi|Hayy|Jub|Zor|Tarat|Maaret|Karm|Karam"
+                            r"|ibn|bin|Ibn|Bin)[ -])$")
 
 # the capitalised word right after a name ("George Floyd"), for telling a person's name from a place's
 _NEXT_WORD = re.compile(r"[ ]([A-Z][a-z][\w'’]*)")
@@ -409,6 +411,8 @@ class Gazetteer:
         word = text[start:end]
         m = _ARTICLE.match(word)
         if m and m.end() < len(word):
+            if word[0].isupper():
+                return True  # "Al atarib": a capitalised article heads a name written in small letters
             first = word[m.end()]
         return first.isupper() or not first.isascii()
 
