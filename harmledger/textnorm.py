@@ -96,3 +96,14 @@ def word_tail(text: str, i: int) -> str:
     while we < len(text) and text[we].isalnum():
         we += 1
     return text[i:we]
+
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s\"'<>()\[\]]+", re.I)
+
+
+def mask_urls(text: str) -> str:
+    """``text`` with every web address blanked to spaces (length kept): the words of a link
+    ("…/syria-coordinated-chemical-attacks-aleppo") are no report, no place."""
+    if "http" not in text and "www." not in text and "HTTP" not in text and "WWW." not in text:
+        return text
+    return _URL.sub(lambda m: " " * len(m.group(0)), text)

@@ -25,7 +25,7 @@ from .. import geo
 from ..geo.names import key
 from ..model import Claim, Count, DateRef, Document, Mention, Place, Unit
 from ..segment import segment
-from ..textnorm import normfold, word_head
+from ..textnorm import mask_urls, normfold, word_head
 from . import lexicon as lexmod
 from .dates import DateHit, DateReader
 from .lexicon import Hit, Lexicon, load_grammar
@@ -128,14 +128,15 @@ class Extractor:
         for u in units:
             ex = self._for_unit(u.text, mixed)
             readers.append(ex)
-            nf = normfold(u.text)
+            plain = mask_urls(u.text)
+            nf = normfold(plain)
             core = nf.strip(" .:!-|")
             hits: list[Hit] | None = None
             if not (core in ex.silence_exact or core.startswith(ex.silence_prefix)):
-                hits = ex.lex.hits(nf, u.text)
+                hits = ex.lex.hits(nf, plain)
             ms: list[geo.PlaceMatch] = []
             if hits and any(h.cat in _TRIGGERS for h in hits):
-                ms = self.gaz.find(u.text)
+                ms = self.gaz.find(plain)
                 for m in ms:
                     for i in m.entries:
                         e = self.gaz.entries[i]
@@ -658,7 +659,8 @@ class Extractor:
                 gt = gt[:d.start - g.start] + " " * (d.end - d.start) + gt[d.end - g.start:]
         if not counts and not (parent_ok and place is not None and place.precision < 6) and self.g.hedge.search(gt):
             return None
-        if (self.g.not_report is not None and self.g.not_report.search(gt)) or (
+        if (self.g.not_report is not None and (self.g.not_report.search(gt) or (
+                g.inherit is not None and self.g.not_report.search(nf, g.inherit.start, g.inherit.end)))) or (
                 self.g.not_report_sentence is not None and self.g.not_report_sentence.search(nf)):
             return None  # "they should all be executed"; "more than in World War II", "death row"
 
@@ -720,6 +722,7 @@ class Extractor:
         govs = [q for q in places if key(q.name) in self.gaz.gov_names and q.admin1]
         return [p for p in places if not any(
             q.span[0] >= p.span[1] and q.admin1 != p.admin1 and key(p.name) not in self.gaz.gov_names and
+            p.admin1 not in self.gaz.broad.get(q.admin1 or "", ()) and
             self.g.in_governorate.fullmatch(nf[p.span[1]:q.span[0]]) for q in govs)]
 
     def _best_place(self, places: list[Place]) -> Place | None:
@@ -764,6 +767,8 @@ class Extractor:
                                                                                   if "-" in word else ""))):
             return "place"
         agent_words = ("means", "means_weak", "attack", "killed_before", "injured_before", "casualties_before")
+        if gr.role_agent_after is not None and gr.role_agent_after.match(nf, h.end):
+            return "agent"  # "for which Da'esh has claimed responsibility"
         if any(x.cat in agent_words[:2] and h.start <= x.start < h.end for x in hits):
             return "agent"  # the actor's own phrase names its weapon: "the Russian airstrikes", "regime warplanes"
         nxt = next((x for x in hits if x.start >= h.end and x.cat != "actor"), None)
@@ -806,6 +811,8 @@ class Extractor:
                 if x.cat == "actor" and x.id != h.id:
                     break
                 if x.cat in agent_words:
+                    if gr.role_subject_stop is not None and gr.role_subject_stop.search(nf, h.end, x.start):
+                        break  # "The United States strongly condemns the horrific attacks"
                     return "agent"
         return "none"
 

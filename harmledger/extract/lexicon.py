@@ -155,6 +155,8 @@ class Grammar:
     role_place_after: re.Pattern[str] | None = None  # "-held", "-backed", "-funded": a place, a patron, an owner
     role_party_before: tuple[str, ...] = ()  # "clashes between", "clashes with": a party to the fighting
     role_gap_stop: re.Pattern[str] | None = None  # words between an actor and the attack word that cut the link
+    role_subject_stop: re.Pattern[str] | None = None  # "X condemns the attacks": X is no subject of the attack
+    role_agent_after: re.Pattern[str] | None = None  # "Da'esh has claimed responsibility": the actor did it
     in_governorate: re.Pattern[str] | None = None  # "X neighborhood in Aleppo": the words that put X in a governorate
     victim_phrase_stop: re.Pattern[str] | None = None  # "10 people by Russian jets": an actor after it is no victim
     not_report: re.Pattern[str] | None = None  # wishes, hypotheticals: the clause is no claim (grammar "not_reports")
@@ -193,8 +195,12 @@ def _roles(r: dict[str, Any] | None) -> dict[str, Any]:
     if not r:
         return {}
     longest = lambda ws: tuple(sorted((normfold(w) for w in ws), key=len, reverse=True))  # noqa: E731
-    return {"role_place_before": longest(r["place_before"]), "role_place_after": re.compile(r["place_after"]),
-            "role_party_before": longest(r["party_before"]), "role_gap_stop": re.compile(r["gap_stop"])}
+    # these are matched at an offset (``pattern.match(nf, end)``), where "^" would never hold: it is dropped
+    at = lambda p: re.compile(p.replace("^", ""))  # noqa: E731
+    return {"role_place_before": longest(r["place_before"]), "role_place_after": at(r["place_after"]),
+            "role_party_before": longest(r["party_before"]), "role_gap_stop": re.compile(r["gap_stop"]),
+            "role_agent_after": at(r["agent_after"]) if r.get("agent_after") else None,
+            "role_subject_stop": re.compile(r["subject_stop"]) if r.get("subject_stop") else None}
 
 
 @lru_cache(maxsize=8)

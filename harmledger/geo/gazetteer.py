@@ -168,6 +168,8 @@ _COMPOUND_HEAD = re.compile(r"(?:\b(?:[A-Z][\w'’]*|ibn|bin|bint)[ -]"
                             r"|Jisr|Qasr|Umm|Um|Abu|Bab|Ras|Mazraat|Maarat|Ma'arat|Marat|Hawsh|Housh|Sheikh|Shaykh"
                             r"|Tel|Arab|Qalaat|Qal'at|Bir|Bi'r|Wadi|Hayy|Jub|Zor|Tarat|Maaret|Karm|Karam"
                             r"|ibn|bin|Ibn|Bin)[ -])$")
+_HEAD_WORD = re.compile(r"(?:Kafr|Kfar|Kefr|Deir|Dayr|Tal|Tall|Tell|Ain|Ayn|Beit|Bayt|Khirbet|Khirbat|Jabal|Jebel|Jisr"
+                        r"|Qasr|Umm|Um|Abu|Bab|Ras|Mazraat|Maarat|Hawsh|Housh|Sheikh|Shaykh|Tel|Bir|Wadi|Hayy|Karm|Karam)")
 
 # the capitalised word right after a name ("George Floyd"), for telling a person's name from a place's
 _NEXT_WORD = re.compile(r"[ ]([A-Z][a-z][\w'’]*)")
@@ -187,6 +189,11 @@ class Gazetteer:
                     rows += [r for r in _read_jsonl(f"harmledger.packs.{pack}", name) if r["src"] not in without]
         self.home = {r["country"] for r in rows}  # the packs' own countries
         self.prior: dict[str, float] = {}
+        self.broad: dict[str, set[str]] = {}  # "in Damascus" may mean Rif Dimashq (admin1_broad.json)
+        for pack in packs:
+            f = resources.files(f"harmledger.packs.{pack}").joinpath("admin1_broad.json")
+            if f.is_file():
+                self.broad.update({k: set(v) for k, v in json.loads(f.read_text(encoding="utf-8"))["broad"].items()})
         for pack in packs:
             try:
                 with resources.files(f"harmledger.packs.{pack}").joinpath("admin1_prior.json").open() as f:
@@ -317,6 +324,8 @@ class Gazetteer:
                 continue  # the tail of a compound name we do not know: "Deir al-Asafir" is not "Asafir"
             first = text[ostart]
             keep = [i for i in idxs if self._case_ok(self.entries[i], first, text, ostart, oend)]
+            if keep and k.isascii() and _HEAD_WORD.fullmatch(text[ostart:oend]) and _NEXT_WORD.match(text, oend):
+                continue  # "Beit Jen": a name's head word is not the village "Beit"
             if keep and k.isascii() and self._outlet.match(text, oend):
                 continue  # "#Halab_News", "Aleppo Media Center": an outlet's name
             if keep and k.isascii() and self._person_name(text, ostart, oend):
@@ -349,6 +358,8 @@ class Gazetteer:
             for n in range(min(4, len(toks)), 0, -1):
                 for i in range(0, len(toks) - n + 1):
                     a, b = toks[i][0], toks[i + n - 1][1]
+                    if self._outlet.match(text, b) or (b < m.end() and _HEAD_WORD.fullmatch(text[a:b])):
+                        continue  # "Islam Army"; "Beit" of "Beit Jen" is the head of a longer name
                     cand = self._fuzzy_one(text[a:b])
                     if cand is not None:
                         k, idxs, q = cand
@@ -443,7 +454,11 @@ class Gazetteer:
             elif e.country not in self.home:
                 r += 20  # a foreign city only when the conflict's own gazetteer has no such place
             in_ctx = 0 if (not ctx or e.admin1 in ctx or e.type == "country" or e.country in ctx) else 1
-            return (in_ctx, r, -(e.pop or 0), -self.prior.get(e.admin1 or "", 0.0), _SRC_RANK.get(e.src, 5), e.prec)
+            # a place the pack names by hand (regions.json: "Jobar" of Damascus) is the one reports mean
+            # before a namesake village of the same rank that only the administrative lists hold
+            curated = 0 if e.src == "harmledger" and e.type == "neighbourhood" else 1
+            return (in_ctx, r, curated, -(e.pop or 0), -self.prior.get(e.admin1 or "", 0.0),
+                    _SRC_RANK.get(e.src, 5), e.prec)
 
         ranked = sorted(set(entries), key=order)
         best = self.entries[ranked[0]]
