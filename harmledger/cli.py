@@ -389,14 +389,11 @@ def incidents_cmd(db: str | None, admin1: str | None, perpetrator: str | None, g
         from rich.table import Table
 
         t = Table("id", "date", "place", "killed", "injured", "perpetrators", "means", "grade", "claims", "sources")
-        from .present.report import casualty_range
-
-        def rng(a: int | None, b: int | None) -> str:
-            return casualty_range(a, b, dash="-", none="")
+        from .present.report import count_range
 
         for r in rows:
             t.add_row(r["id"], r["date_start"] or "", f"{r['place_name'] or ''} ({r['admin1'] or r['country'] or ''})",
-                      rng(r["killed_min"], r["killed_max"]), rng(r["injured_min"], r["injured_max"]),
+                      count_range(r, "killed", dash="-", none=""), count_range(r, "injured", dash="-", none=""),
                       r["perpetrators"] or "", r["means"] or "", r["grade"], str(r["n_claims"]), str(r["n_sources"]))
         Console(width=200).print(t)
 

@@ -13,7 +13,7 @@ import click
 
 from .extract import get_extractor
 from .model import Document
-from .present.report import casualty_range
+from .present.report import count_range
 
 ATTRIBUTION = ("Demo corpus: source headlines of UCDP GED 19.1, Syria 2016 (CC BY 4.0; Sundberg & Melander "
                "2013, JPR 50(4); Högbladh 2019, UCDP GED Codebook 19.1); Arabic video titles from Syrian Archive "
@@ -91,7 +91,7 @@ def run_demo(limit: int | None = None, out_dir: str = "harmledger-demo") -> dict
     for r in ledger.incidents(limit=6):
         if r["killed_min"] is None:
             break
-        rng = casualty_range(r["killed_min"], r["killed_max"], dash="-")
+        rng = count_range(r, "killed", dash="-")
         click.echo(f"    {rng:>9}  {r['date_start'] or '?':<10}  {(r['place_name'] or 'place unknown'):<22} "
                    f"{(r['perpetrators'] or 'unattributed'):<30} {r['grade']} ({r['n_sources']})")
     click.echo(f"ledger {out / 'ledger.db'} verified: {'intact' if v.ok else 'PROBLEMS'}; wrote "

@@ -178,6 +178,8 @@ class Claim:
     quote: str | None = None  # the part of the unit this claim was read from
     quote_span: tuple[int, int] | None = None
     from_comment: bool = False
+    implausible: bool = False  # a count above what its place and period allow (kept, left out of ranges)
+    implausible_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"doc": self.doc, "source": self.source, "span": list(self.span),
@@ -197,6 +199,9 @@ class Claim:
         d["quote"] = self.quote
         d["quote_span"] = list(self.quote_span) if self.quote_span else None
         d["from_comment"] = self.from_comment
+        if self.implausible:
+            d["implausible"] = True
+            d["implausible_reason"] = self.implausible_reason
         return d
 
 

@@ -53,6 +53,11 @@ class ClaimRef:
     killed_max: int | None = None
     injured_min: int | None = None
     injured_max: int | None = None
+    killed_plus: bool = False  # "at least 30", "30+": the count's top is open
+    killed_vague: bool = False  # "dozens": the count is a conservative reading of a word
+    injured_plus: bool = False
+    injured_vague: bool = False
+    implausible: bool = False  # left out of the incident's ranges (extract.plausible)
     from_comment: bool = False
     published: str | None = None
     quote_key: str | None = None  # the claim's words, normalised: identical reports share it
@@ -178,14 +183,36 @@ class IncidentSummary:
     means: list[str]
     n_documents: int
     n_sources: int
+    killed_plus: bool = False
+    killed_vague: bool = False
+    injured_plus: bool = False
+    injured_vague: bool = False
+    n_implausible: int = 0
+
+
+def _range(counts: list[tuple[int | None, int | None, bool, bool]]
+           ) -> tuple[int | None, int | None, bool, bool]:
+    """The lowest and highest of the claims' figures, with the top open ("+") when a claim that gives it
+    is open ("at least 30" with no higher figure: "30+"), and vague when a claim that gives the low or
+    the high is a word ("dozens")."""
+    have = [(lo, hi if hi is not None else lo, plus and hi is None, vague) for lo, hi, plus, vague in counts
+            if lo is not None]
+    if not have:
+        return None, None, False, False
+    low = min(c[0] for c in have)
+    high = max(c[1] for c in have)
+    plus = any(c[2] and c[1] == high for c in have)
+    vague = any(c[3] and (c[0] == low or c[1] == high) for c in have)
+    return low, high, plus, vague
 
 
 def summarise(group: Iterable[ClaimRef]) -> IncidentSummary:
     g = sorted(group, key=lambda c: c.id)
-    k_lo = [c.killed_min for c in g if c.killed_min is not None]
-    k_hi = [c.killed_max if c.killed_max is not None else c.killed_min for c in g if c.killed_min is not None]
-    i_lo = [c.injured_min for c in g if c.injured_min is not None]
-    i_hi = [c.injured_max if c.injured_max is not None else c.injured_min for c in g if c.injured_min is not None]
+    counted = [c for c in g if not c.implausible]  # an implausible count never widens a range (issue 12)
+    k_lo, k_hi, k_plus, k_vague = _range([(c.killed_min, c.killed_max, c.killed_plus, c.killed_vague)
+                                          for c in counted])
+    i_lo, i_hi, i_plus, i_vague = _range([(c.injured_min, c.injured_max, c.injured_plus, c.injured_vague)
+                                          for c in counted])
     perps: Counter[str] = Counter(p for c in g for p in c.perpetrators)
     means: Counter[str] = Counter(m for c in g for m in c.means)
     # independent sources: distinct publishers; the same words from two outlets count once
@@ -199,8 +226,9 @@ def summarise(group: Iterable[ClaimRef]) -> IncidentSummary:
     grade = "contested" if contested else ("corroborated" if len(sources) >= 2 else "single_source")
     return IncidentSummary(
         id="I" + g[0].uid[:12], claim_ids=[c.id for c in g],
-        killed_min=min(k_lo) if k_lo else None, killed_max=max(k_hi) if k_hi else None,
-        injured_min=min(i_lo) if i_lo else None, injured_max=max(i_hi) if i_hi else None,
-        grade=grade, perpetrators=[p for p, _ in sorted(perps.items(), key=lambda x: (-x[1], x[0]))],
+        killed_min=k_lo, killed_max=k_hi, injured_min=i_lo, injured_max=i_hi,
+        killed_plus=k_plus, killed_vague=k_vague, injured_plus=i_plus, injured_vague=i_vague,
+        n_implausible=len(g) - len(counted), grade=grade,
+        perpetrators=[p for p, _ in sorted(perps.items(), key=lambda x: (-x[1], x[0]))],
         means=[m for m, _ in sorted(means.items(), key=lambda x: (-x[1], x[0]))],
         n_documents=len({c.doc for c in g}), n_sources=len(sources))

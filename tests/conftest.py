@@ -42,6 +42,16 @@ def dev_units() -> dict[str, dict]:
     return {u["id"]: u for u in (json.loads(x) for x in text.splitlines() if x.strip())}
 
 
+@pytest.fixture(scope="session")
+def en_dev() -> dict[str, dict]:
+    """The dev split of the generalisation set (evaluation/enset): real units from ../shared/data that
+    the rules were not written on; its test split is never read by a test."""
+    from importlib import resources
+
+    text = resources.files("harmledger.evaluation").joinpath("enset/units.jsonl").read_text("utf-8")
+    return {u["id"]: u for u in (json.loads(x) for x in text.splitlines() if x.strip()) if u["split"] == "dev"}
+
+
 @pytest.fixture(params=BACKENDS)
 def ledger(request, tmp_path):
     if request.param == "sqlite":

@@ -27,6 +27,7 @@ from ..model import Claim, Count, DateRef, Document, Mention, Place, Unit
 from ..segment import segment
 from ..textnorm import mask_urls, normfold, word_head
 from . import lexicon as lexmod
+from . import plausible
 from .dates import DateHit, DateReader
 from .lexicon import Hit, Lexicon, load_grammar
 from .numbers import NumberReader, Quantity
@@ -63,6 +64,9 @@ class Clause:
     dir_only: bool = False  # "... on the northern" (and eastern countryside of Hama)
     dir_start: bool = False  # "eastern countryside of Hama"
     its_area: bool = False  # "its western countryside", "its neighbourhoods"
+    means: frozenset[str] = frozenset()  # the means the clause names
+    lead_means: str | None = None  # the means a clause opens with ("continued clashes in ...")
+    bare: bool = False  # nothing but means words ("Warplanes and" helicopters raid ...)
 
 
 @dataclass(slots=True)
@@ -72,6 +76,8 @@ class Group:
     places: list[Place]
     inherit: Group | None = None
     own_trigger: bool = False
+    means: set[str] = field(default_factory=set)
+    fallback: Place | None = None  # the place of the report before, if the group names none of its own
 
 
 def main_before(out: list[Counted], c: Counted) -> Counted | None:
@@ -92,6 +98,7 @@ class Extractor:
         self.lex: Lexicon = lexmod.load(lang, pack)
         self.g = load_grammar(lang)
         self.gaz = geo.load((pack,))
+        self.bounds = plausible.load(pack)
         singular: set[str] = set()
         vic = self.lex.victims
         for k in ("civilian", "combatant", "unknown", "women", "children"):
@@ -159,7 +166,18 @@ class Extractor:
         thread = doc.comments_start
         for c in claims:
             c.from_comment = from_comment or (thread is not None and c.span[0] >= thread)
+            self._check_plausible(c)
         return claims
+
+    def _check_plausible(self, c: Claim) -> None:
+        """Flag a count above what its place and period allow (``plausible``; pack ``plausibility.json``)."""
+        pop = None
+        if c.place is not None and c.place.gazetteer_id is not None:
+            i = self.gaz.by_id.get(c.place.gazetteer_id)
+            pop = self.gaz.entries[i].pop if i is not None else None
+        why = plausible.reason(c, self.bounds, self.gaz.home, pop)
+        if why is not None:
+            c.implausible, c.implausible_reason = True, why
 
     # ------------------------------------------------------------------ one unit
     def extract_unit(self, doc: Document, unit: Unit, place_matches: list[geo.PlaceMatch], ctx: set[str],
@@ -297,8 +315,8 @@ class Extractor:
                         c.head = c.head or h.cat
                     continue
                 if h.cat in _BREAKERS:
-                    if not seen_noun and h.start - q.end < 3:
-                        noun_end = -1  # "five strikes": not people
+                    if not seen_noun and h.start - q.end < 3 and not any(p in nf[q.end:h.start] for p in ",;:"):
+                        noun_end = -1  # "five strikes": not people (but "rises to 7, shelling ..." is)
                     break
                 if h.cat.endswith("_before") and not h.cat.endswith("_after"):
                     break
@@ -388,8 +406,17 @@ class Extractor:
             trig = any(a <= h.start < b and h.cat in _CLAUSE_TRIGGERS for h in hits) or any(
                 a <= c.q.start < b for c in counted)
             ct = nf[a:b].rstrip(" ,;:.")
+            ms = [h for h in hits if a <= h.start < b and h.cat in ("means", "means_weak")]
+            lead = next((h.id for h in ms if h.cat == "means" and self.g.report_opening is not None
+                         and self.g.report_opening.fullmatch(nf[a:h.start])), None)
+            rest = nf[a:b]
+            for h in ms:
+                rest = rest[:h.start - a] + " " * (h.end - h.start) + rest[h.end - a:]
+            bare = bool(ms) and self.g.report_opening is not None and self.g.report_opening.fullmatch(
+                rest.rstrip(" ,;:.") + " ") is not None
             clauses.append(Clause(a, b, ps, trig, dir_only=bool(self.g.dir_only.search(ct)),
-                                  dir_start=bool(self.g.dir_start.match(ct)), its_area=bool(self.g.its_area.match(ct))))
+                                  dir_start=bool(self.g.dir_start.match(ct)), its_area=bool(self.g.its_area.match(ct)),
+                                  means=frozenset(h.id for h in ms), lead_means=lead, bare=bare))
         return clauses
 
     def _is_context(self, new: list[Place], old: list[Place], c: Clause, nf: str) -> bool:
@@ -434,7 +461,7 @@ class Extractor:
         prev: Clause | None = None
         for c in clauses:
             if cur is None:
-                cur = Group(c.start, c.end, list(c.places), own_trigger=c.trigger)
+                cur = Group(c.start, c.end, list(c.places), own_trigger=c.trigger, means=set(c.means))
                 prev = c
                 continue
             again = c.trigger and cur.own_trigger and c.places and cur.places and all(
@@ -452,14 +479,27 @@ class Extractor:
                             own_trigger=c.trigger)
             elif c.places and cur.places and (again or not self._is_context(c.places, cur.places, c, nf)):
                 groups.append(cur)
-                cur = Group(c.start, c.end, list(c.places), inherit=self._root(cur, c), own_trigger=c.trigger)
+                cur = Group(c.start, c.end, list(c.places), inherit=self._root(cur, c), own_trigger=c.trigger,
+                            means=set(c.means))
+            elif c.lead_means is not None and cur.means and c.lead_means not in cur.means and (
+                    c.places or cur.places) and not (prev is not None and prev.bare):
+                # "Air strikes target X and continuous clashes in Manbej": a clause that opens with another
+                # means is another report; with no place of its own it is at the group's place
+                best = self._best_place(cur.places)
+                groups.append(cur)
+                cur = Group(c.start, c.end, list(c.places), own_trigger=c.trigger, means=set(c.means),
+                            fallback=None if c.places else best)
             else:
                 cur.end = c.end
                 cur.places += c.places
                 cur.own_trigger = cur.own_trigger or c.trigger
+                cur.means |= c.means
             prev = c
         if cur is not None:
             groups.append(cur)
+        for g in groups:
+            if not g.places and g.fallback is not None:
+                g.places = [g.fallback]
         return groups
 
     @staticmethod

@@ -157,6 +157,7 @@ class Grammar:
     role_gap_stop: re.Pattern[str] | None = None  # words between an actor and the attack word that cut the link
     role_subject_stop: re.Pattern[str] | None = None  # "X condemns the attacks": X is no subject of the attack
     role_agent_after: re.Pattern[str] | None = None  # "Da'esh has claimed responsibility": the actor did it
+    report_opening: re.Pattern[str] | None = None  # "continued", "renewed": words a clause's own means opens after
     in_governorate: re.Pattern[str] | None = None  # "X neighborhood in Aleppo": the words that put X in a governorate
     victim_phrase_stop: re.Pattern[str] | None = None  # "10 people by Russian jets": an actor after it is no victim
     not_report: re.Pattern[str] | None = None  # wishes, hypotheticals: the clause is no claim (grammar "not_reports")

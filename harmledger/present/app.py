@@ -29,7 +29,7 @@ from ..resolve import GRADES
 from ..store import Ledger
 from ..store.schema import claims, documents, events, incidents
 from .export import tally, tally_svg
-from .report import COLOURS, CSS, casualty_range, evidence_spans, highlight, mark_text, reactions_html, svg_map
+from .report import COLOURS, CSS, count_range, evidence_spans, highlight, mark_text, reactions_html, svg_map
 
 INCIDENT_ID = r"^I[0-9a-f]{12}$"
 DOC_ID = r"^[0-9a-f]{64}$"
@@ -243,7 +243,7 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             rows = every[:500]
             items = "".join(
                 f"<tr><td><a href='/incidents/{e(r['id'])}'>{e(r['date_start'] or '?')}</a></td>"
-                f"<td>{e(r['place_name'] or '')}</td><td>{casualty_range(r['killed_min'], r['killed_max'])}</td>"
+                f"<td>{e(r['place_name'] or '')}</td><td>{count_range(r, 'killed')}</td>"
                 f"<td>{e(r['perpetrators'] or '')}</td><td>{e(r['grade'])}</td></tr>" for r in rows)
             the_map = svg_map(every, link_prefix="/incidents/")
             return page("harmledger", f"{head}{the_map}<table><tr><th>date</th><th>place</th><th>killed</th>"
@@ -312,8 +312,8 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
         history = f"<h2>Audit history</h2><ul>{history}</ul>" if history else ""
         reactions = reactions_html(d["reactions"]["summary"], d["reactions"]["reactions"])
         return page(incident_id, f"<h1>{e(d['place_name'] or 'place unknown')} · {e(d['date_start'] or '?')}</h1>"
-                                 f"<p>killed <b>{casualty_range(d['killed_min'], d['killed_max'])}</b>, injured "
-                                 f"{casualty_range(d['injured_min'], d['injured_max'])} · "
+                                 f"<p>killed <b>{count_range(d, 'killed')}</b>, injured "
+                                 f"{count_range(d, 'injured')} · "
                                  f"grade <b>{e(d['grade'])}</b> · "
                                  f"precision {d['where_prec'] or '—'} · perpetrators {e(d['perpetrators'] or '—')}"
                                  f" · means {e(d['means'] or '—')}</p><table><tr><th>report</th><th>source</th></tr>"

@@ -87,7 +87,7 @@ def svg_map(incs: list[dict[str, Any]], link_prefix: str = "#") -> str:
         rad = 2.5 + 1.6 * math.sqrt(k)
         col = COLOURS.get((r["perpetrators"] or "").split(",")[0], "#999999")
         label = html.escape(f"{r['date_start'] or '?'} {r['place_name'] or ''}: killed "
-                            f"{casualty_range(r['killed_min'], r['killed_max'])} "
+                            f"{count_range(r, 'killed')} "
                             f"({r['perpetrators'] or 'unattributed'}; {r['grade']})")
         out.append(f'<a href="{html.escape(link_prefix + r["id"])}"><circle cx="{x:.1f}" cy="{y:.1f}" '
                    f'r="{rad:.1f}" fill="{col}" fill-opacity="0.55" stroke="{col}"><title>{label}</title></circle></a>')
@@ -95,11 +95,21 @@ def svg_map(incs: list[dict[str, Any]], link_prefix: str = "#") -> str:
     return "".join(out)
 
 
-def casualty_range(a: int | None, b: int | None, dash: str = "–", none: str = "—") -> str:
-    """A lowest–highest reported figure ("12", "12–15"; ``none`` when nothing was reported)."""
+def casualty_range(a: int | None, b: int | None, dash: str = "–", none: str = "—", plus: bool = False,
+                   vague: bool = False) -> str:
+    """A lowest–highest reported figure ("12", "12–15", "30+", "250,000+", "~24" for "dozens"; ``none`` when
+    nothing was reported)."""
     if a is None:
         return none
-    return str(a) if a == b or b is None else f"{a}{dash}{b}"
+    out = f"{a:,}" if a == b or b is None else f"{a:,}{dash}{b:,}"
+    return ("~" if vague else "") + out + ("+" if plus else "")
+
+
+def count_range(r: Any, part: str = "killed", dash: str = "–", none: str = "—") -> str:
+    """:func:`casualty_range` of an incident row's ``killed`` (or ``injured``) columns, with their flags."""
+    get = r.get if hasattr(r, "get") else (lambda k, d=None: getattr(r, k, d))
+    return casualty_range(get(f"{part}_min"), get(f"{part}_max"), dash, none, bool(get(f"{part}_plus")),
+                          bool(get(f"{part}_vague")))
 
 
 def evidence_spans(claim: dict[str, Any]) -> list[tuple[int, int]]:
@@ -243,8 +253,8 @@ def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — r
                      f"{' – ' + e(r['date_end']) if r['date_end'] and r['date_end'] != r['date_start'] else ''}</b> · "
                      f"{e(r['place_name'] or 'place unknown')}{' (' + e(r['admin1']) + ')' if r['admin1'] else ''}"
                      f"{' · precision ' + str(r['where_prec']) if r['where_prec'] else ''} · killed "
-                     f"<b>{casualty_range(r['killed_min'], r['killed_max'])}</b>, injured "
-                     f"{casualty_range(r['injured_min'], r['injured_max'])}"
+                     f"<b>{count_range(r, 'killed')}</b>, injured "
+                     f"{count_range(r, 'injured')}"
                      f" · <span class='grade'>{e(r['grade'])}</span> ({r['n_sources']} source(s))"
                      f"<div class='meta'>perpetrators: {e(r['perpetrators'] or 'not stated')} · means: "
                      f"{e(r['means'] or 'not stated')} · targets: {e(r['targets'] or '—')} · id {e(r['id'])}</div>")

@@ -30,7 +30,7 @@ from ..textnorm import normfold
 from .schema import TALLIES_VIEW, claims, documents, events, incident_claims, incidents, metadata, reactions
 
 GENESIS = "0" * 64
-DIGEST_V = 2  # the incidents digest's format
+DIGEST_V = 3  # the incidents digest's format
 
 
 def canonical(obj: Any) -> str:
@@ -62,7 +62,8 @@ def db_url(db: str | None) -> str:
 DOC_META = ("source", "url", "title", "publisher", "author", "published", "captured_at", "format", "encoding")
 INCIDENT_CHECKED = ("killed_min", "killed_max", "injured_min", "injured_max", "grade", "grade_by", "place_name",
                     "admin1", "where_prec", "date_start", "date_end", "perpetrators", "means", "targets", "n_claims",
-                    "n_sources", "notes")
+                    "n_sources", "notes", "killed_plus", "killed_vague", "injured_plus", "injured_vague",
+                    "n_implausible")
 
 
 def incidents_digest(inc_rows: list[dict[str, Any]], link_rows: list[dict[str, Any]]) -> str:
@@ -82,6 +83,10 @@ def claim_columns(c: dict[str, Any]) -> dict[str, Any]:
         v = c.get(name)
         return None if not v else v.get(part)
 
+    def flag(name: str, part: str) -> bool | None:
+        v = c.get(name)
+        return None if not v else bool(v.get(part))
+
     place = c.get("place") or {}
     date = c.get("date") or {}
     return {
@@ -100,6 +105,9 @@ def claim_columns(c: dict[str, Any]) -> dict[str, Any]:
         "where_prec": place.get("precision"), "gazetteer_id": place.get("gazetteer_id"),
         "date_start": date.get("start"), "date_end": date.get("end"), "date_prec": date.get("precision"),
         "confidence": c.get("confidence"), "from_comment": bool(c.get("from_comment")),
+        "killed_plus": flag("killed", "plus"), "killed_vague": flag("killed", "vague"),
+        "injured_plus": flag("injured", "plus"), "injured_vague": flag("injured", "vague"),
+        "implausible": bool(c.get("implausible")), "implausible_reason": c.get("implausible_reason"),
     }
 
 
@@ -232,6 +240,28 @@ class Ledger:
         with self.engine.begin() as conn:
             if "captured_at" not in have:
                 conn.execute(text("ALTER TABLE documents ADD COLUMN captured_at VARCHAR(32)"))
+        if insp.has_table("claims") and "killed_plus" not in {c["name"] for c in insp.get_columns("claims")}:
+            self._migrate_flags(insp.has_table("incidents"))
+
+    def _migrate_flags(self, with_incidents: bool) -> None:
+        """Ledgers made before 0.12: the count flags and the plausibility mark as columns, filled in from each
+        claim's stored JSON (derived columns only: the JSON and its hash are not touched; claims read before
+        the plausibility check carry no mark until they are read again); the tallies view is made again
+        with them. Incidents get theirs at the next ``resolve``."""
+        with self.engine.begin() as conn:
+            conn.execute(text("DROP VIEW IF EXISTS tallies"))
+            for col in ("killed_plus", "killed_vague", "injured_plus", "injured_vague", "implausible"):
+                conn.execute(text(f"ALTER TABLE claims ADD COLUMN {col} BOOLEAN"))
+            conn.execute(text("ALTER TABLE claims ADD COLUMN implausible_reason TEXT"))
+            if with_incidents:
+                for col in ("killed_plus", "killed_vague", "injured_plus", "injured_vague"):
+                    conn.execute(text(f"ALTER TABLE incidents ADD COLUMN {col} BOOLEAN"))
+                conn.execute(text("ALTER TABLE incidents ADD COLUMN n_implausible INTEGER"))
+            for r in conn.execute(select(claims.c.id, claims.c.json)).all():
+                cols = claim_columns(json.loads(r.json))
+                conn.execute(claims.update().where(claims.c.id == r.id).values(
+                    {k: cols[k] for k in ("killed_plus", "killed_vague", "injured_plus", "injured_vague",
+                                          "implausible", "implausible_reason")}))
 
     # ------------------------------------------------------------------ audit log
     def _lock_events(self, conn: Connection) -> None:
@@ -355,7 +385,9 @@ class Ledger:
                    claims.c.place_name, claims.c.where_prec, claims.c.perpetrators, claims.c.means,
                    claims.c.killed_min, claims.c.killed_max, claims.c.injured_min, claims.c.injured_max,
                    claims.c.from_comment, claims.c.quote, claims.c.lat, claims.c.lon, claims.c.targets,
-                   claims.c.victims, documents.c.publisher, documents.c.source).select_from(
+                   claims.c.victims, claims.c.killed_plus, claims.c.killed_vague, claims.c.injured_plus,
+                   claims.c.injured_vague, claims.c.implausible, documents.c.publisher,
+                   documents.c.source).select_from(
             claims.join(documents, documents.c.doc == claims.c.doc)).where(
             claims.c.kind == "incident", claims.c.from_comment.is_(False)).order_by(claims.c.id)
         out = []
@@ -371,7 +403,9 @@ class Ledger:
                 where_prec=r.where_prec, perpetrators=frozenset(filter(None, (r.perpetrators or "").split(","))),
                 means=frozenset(filter(None, (r.means or "").split(","))), killed_min=r.killed_min,
                 killed_max=r.killed_max, injured_min=r.injured_min, injured_max=r.injured_max,
-                from_comment=bool(r.from_comment), published=r.published,
+                killed_plus=bool(r.killed_plus), killed_vague=bool(r.killed_vague),
+                injured_plus=bool(r.injured_plus), injured_vague=bool(r.injured_vague),
+                implausible=bool(r.implausible), from_comment=bool(r.from_comment), published=r.published,
                 quote_key=" ".join(normfold(r.quote).split()) if r.quote and len(r.quote) >= 30 else None))
         return out
 
@@ -441,7 +475,9 @@ class Ledger:
         victims = {d.victims for d in ds if d.victims and d.victims != "unknown"}
         pubs = [c.published for c in refs if c.published]
         return {"id": s.id, "killed_min": s.killed_min, "killed_max": s.killed_max, "injured_min": s.injured_min,
-                "injured_max": s.injured_max, "grade": grade, "grade_by": grade_by,
+                "injured_max": s.injured_max, "killed_plus": s.killed_plus, "killed_vague": s.killed_vague,
+                "injured_plus": s.injured_plus, "injured_vague": s.injured_vague,
+                "n_implausible": s.n_implausible, "grade": grade, "grade_by": grade_by,
                 "place_name": best.place_name if best else None, "country": best.country if best else None,
                 "admin1": best.admin1 if best else None, "admin2": best.admin2 if best else None,
                 "lat": best.lat if best else None, "lon": best.lon if best else None,

@@ -77,6 +77,10 @@ claims = Table(
     Column("from_comment", Boolean, nullable=False, default=False),
     Column("json", Text, nullable=False),
     Column("hash", String(64), nullable=False),  # SHA-256 of ``json``
+    # added in 0.12 (issue 12); derived from ``json`` like the columns above, filled in for older ledgers
+    Column("killed_plus", Boolean), Column("killed_vague", Boolean),
+    Column("injured_plus", Boolean), Column("injured_vague", Boolean),
+    Column("implausible", Boolean), Column("implausible_reason", Text),
 )
 Index("claims_doc", claims.c.doc)
 Index("claims_kind_place_date", claims.c.kind, claims.c.country, claims.c.admin1, claims.c.date_start)
@@ -96,6 +100,10 @@ incidents = Table(
     Column("n_sources", Integer, nullable=False),
     Column("first_report", String(10)), Column("last_report", String(10)),
     Column("notes", Text),
+    # "30+", "dozens": the range's bounds as open or vague as the claims that give them (issue 12)
+    Column("killed_plus", Boolean), Column("killed_vague", Boolean),
+    Column("injured_plus", Boolean), Column("injured_vague", Boolean),
+    Column("n_implausible", Integer),  # claims of the incident left out of its ranges as implausible
 )
 
 incident_claims = Table(
@@ -137,6 +145,6 @@ TALLIES_VIEW = """
 CREATE VIEW IF NOT EXISTS tallies AS
 SELECT c.id, c.doc, c.quote, c.killed_min, c.killed_max, c.injured_min, c.casualties_min, c.displaced_min,
        c.victims, c.perpetrators, c.means, c.country, c.admin1, c.date_start, c.date_end, c.date_prec,
-       d.publisher, d.published, d.source
+       d.publisher, d.published, d.source, c.killed_plus, c.killed_vague, c.implausible
 FROM claims c JOIN documents d ON d.doc = c.doc WHERE c.kind = 'aggregate' AND NOT c.from_comment
 """
