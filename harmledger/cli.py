@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -582,10 +583,15 @@ def eval_cmd(ctx: click.Context, ged_path: str | None, errors_path: str | None, 
     """
     if ctx.invoked_subcommand is not None:
         return
-    from .evaluation.claims_eval import arabic_splits, evaluate_devset, evaluate_ged
+    from .evaluation.claims_eval import arabic_splits, english_splits, evaluate_devset, evaluate_ged
 
+    result: dict[str, Any] = {}
+    # English generalisation set (issue 12): the locked test split (coded twice and reconciled, never tuned
+    # on) first, then its dev split; then the first dev set, tuned on for every release before
+    for split in english_splits():
+        result[f"english_{split}"] = evaluate_devset(name="enset", split=split).to_dict()
     rep = evaluate_devset(collect_errors=bool(errors_path))
-    result = {"devset": rep.to_dict()}
+    result["devset"] = rep.to_dict()
     # Arabic: the locked test split (coded twice and reconciled, never tuned on) first, then dev
     for split in arabic_splits():
         result[f"arabic_{split}"] = evaluate_devset(lang="ar", split=split).to_dict()
@@ -598,9 +604,24 @@ def eval_cmd(ctx: click.Context, ged_path: str | None, errors_path: str | None, 
     if fmt == "json":
         click.echo(json.dumps(result, indent=1))
         return
+    for split, what in (("test", "locked test split, scored once per release: the product's accuracy"),
+                        ("dev", "tuned on: a development number")):
+        a = result.get(f"english_{split}")
+        if a is None:
+            continue
+        hn = a["hard_negatives"]
+        click.echo(f"English generalisation set, {split} ({what}; {a['gold']} gold claims): precision "
+                   f"{a['precision']:.3f}  recall {a['recall']:.3f}  F1 {a['f1']:.3f}")
+        click.echo("  " + "  ".join(f"{k} {a['fields'][k]['accuracy']:.3f}" for k in (
+            "perpetrators", "killed", "injured", "governorate", "means", "targets", "kind", "count_flags", "date")
+            if k in a["fields"]))
+        click.echo(f"  hard negatives (reader comments with no claim): {hn['units']} units, {hn['incidents']} "
+                   f"incidents read in them")
+        click.echo("  by source: " + ", ".join(f"{k} P {v['precision']} R {v['recall']}"
+                                             for k, v in a["by_source"].items()))
     d = result["devset"]
-    click.echo(f"dev set (hand-annotated, {d['gold']} gold claims): predicted {d['predicted']}, "
-               f"paired {d['paired']}")
+    click.echo(f"first dev set (hand-annotated, tuned on: development numbers; {d['gold']} gold claims): "
+               f"predicted {d['predicted']}, paired {d['paired']}")
     click.echo(f"  claim precision {d['precision']:.3f}  recall {d['recall']:.3f}  F1 {d['f1']:.3f}")
     click.echo("  field accuracy on paired claims:")
     for k, v in d["fields"].items():

@@ -83,6 +83,9 @@ class DevReport:
     fields: dict[str, FieldScore] = field(default_factory=lambda: defaultdict(FieldScore))
     by_source: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
     errors: list[dict[str, Any]] = field(default_factory=list)
+    hard_negatives: int = 0  # opinion units with no claim (reader comments)
+    hard_negative_incidents: int = 0  # incidents the extractor read in them (target: 0)
+    hard_negative_claims: int = 0
 
     @property
     def precision(self) -> float:
@@ -100,7 +103,9 @@ class DevReport:
                 "by_source": {k: {"predicted": v[0], "gold": v[1], "paired": v[2],
                                   "precision": round(v[2] / v[0], 3) if v[0] else None,
                                   "recall": round(v[2] / v[1], 3) if v[1] else None}
-                              for k, v in sorted(self.by_source.items())}}
+                              for k, v in sorted(self.by_source.items())},
+                "hard_negatives": {"units": self.hard_negatives, "incidents": self.hard_negative_incidents,
+                                   "claims": self.hard_negative_claims}}
 
 
 def _pair(pred: list[Claim], gold: list[dict[str, Any]], text: str) -> list[tuple[int, int]]:
@@ -127,10 +132,11 @@ def _pair(pred: list[Claim], gold: list[dict[str, Any]], text: str) -> list[tupl
     return pairs
 
 
-def _load_arabic(split: str) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-    """The Arabic set's units of one split and their gold (``gold-dev.jsonl``; the locked test split's
-    reconciled coding in ``gold-test.jsonl``), see docs/annotation_ar.md."""
-    pkg = resources.files("harmledger.evaluation").joinpath("devset_ar")
+def _load_split(name: str, split: str) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """A split set's units of one split and their gold (``gold-dev.jsonl``; the locked test split's
+    reconciled coding in ``gold-test.jsonl``): ``devset_ar`` (docs/annotation_ar.md) or ``enset`` (the
+    English generalisation set of issue 12, docs/annotation.md)."""
+    pkg = resources.files("harmledger.evaluation").joinpath(name)
     units = [json.loads(x) for x in pkg.joinpath("units.jsonl").read_text("utf-8").splitlines() if x.strip()]
     units = [u for u in units if u["split"] == split]
     gold = {g["id"]: g for g in (json.loads(x) for x in pkg.joinpath(f"gold-{split}.jsonl").read_text(
@@ -138,10 +144,20 @@ def _load_arabic(split: str) -> tuple[list[dict[str, Any]], dict[str, dict[str, 
     return [u for u in units if u["id"] in gold], gold
 
 
-def arabic_splits() -> list[str]:
-    """The Arabic set's coded splits, the locked test split first (when its reconciled coding is there)."""
-    pkg = resources.files("harmledger.evaluation").joinpath("devset_ar")
+def coded_splits(name: str) -> list[str]:
+    """A set's coded splits, the locked test split first (when its reconciled coding is there)."""
+    pkg = resources.files("harmledger.evaluation").joinpath(name)
     return [s for s in ("test", "dev") if pkg.joinpath(f"gold-{s}.jsonl").is_file()]
+
+
+def arabic_splits() -> list[str]:
+    """The Arabic set's coded splits, the locked test split first."""
+    return coded_splits("devset_ar")
+
+
+def english_splits() -> list[str]:
+    """The English generalisation set's coded splits, the locked test split first."""
+    return coded_splits("enset")
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -167,15 +183,25 @@ def _gold_point(g: dict[str, Any]) -> tuple[float, float] | None:
     return (e.lat, e.lon)
 
 
-def evaluate_devset(collect_errors: bool = False, *, lang: str = "en", split: str = "dev") -> DevReport:
-    """The extractor against a hand-coded set: English (``lang="en"``: the dev set), or Arabic (``lang="ar"``,
-    ``split`` ``dev`` or the locked ``test``). Arabic claims are also scored on ``place_10km``: the claim's
-    point within 10 km of the gold place's, where the gold names a town, village or neighbourhood."""
-    units, gold = _load_devset() if lang == "en" else _load_arabic(split)
+def evaluate_devset(collect_errors: bool = False, *, lang: str = "en", split: str = "dev",
+                    name: str | None = None) -> DevReport:
+    """The extractor against a hand-coded set: English (``lang="en"``: the first dev set; ``name="enset"``:
+    the generalisation set, ``split`` ``dev`` or the locked ``test``), or Arabic (``lang="ar"``, ``split``
+    ``dev`` or ``test``). Arabic claims are also scored on ``place_10km``: the claim's point within 10 km of
+    the gold place's, where the gold names a town, village or neighbourhood. Hard negatives: reader comments
+    (source ``yt_comment``) with no gold claim, and the incidents the extractor finds in them."""
+    if name is None and lang == "en":
+        units, gold = _load_devset()
+    else:
+        units, gold = _load_split(name or "devset_ar", split)
     rep = DevReport()
     for u in units:
         g = gold[u["id"]]["claims"]
         pred = extract(u["text"], u.get("published"), source=u["id"], lang=lang)
+        if u.get("source") == "yt_comment" and not g:
+            rep.hard_negatives += 1
+            rep.hard_negative_incidents += sum(c.kind == "incident" for c in pred)
+            rep.hard_negative_claims += len(pred)
         pairs = _pair(pred, g, u["text"])
         rep.pred += len(pred)
         rep.gold += len(g)

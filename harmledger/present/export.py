@@ -24,8 +24,9 @@ from typing import Any
 from ..store import Ledger
 
 INCIDENT_FIELDS = ["id", "date_start", "date_end", "place_name", "admin1", "admin2", "country", "lat", "lon",
-                   "where_prec", "killed_min", "killed_max", "injured_min", "injured_max", "victims", "perpetrators",
-                   "means", "targets", "grade", "grade_by", "n_claims", "n_documents", "n_sources", "first_report",
+                   "where_prec", "killed_min", "killed_max", "killed_plus", "killed_vague", "injured_min",
+                   "injured_max", "injured_plus", "injured_vague", "victims", "perpetrators", "means", "targets",
+                   "grade", "grade_by", "n_claims", "n_documents", "n_sources", "n_implausible", "first_report",
                    "last_report", "notes"]
 
 ACLED_TYPES = {
@@ -93,6 +94,7 @@ def export(lg: Ledger, fmt: str, out: str | Path) -> int:
             "where_prec": r["where_prec"], "adm_1": r["admin1"], "adm_2": r["admin2"], "country": r["country"],
             "latitude": r["lat"], "longitude": r["lon"], "side_a": r["perpetrators"],
             "best": r["killed_min"], "low": r["killed_min"], "high": r["killed_max"],
+            "high_open": bool(r["killed_plus"]), "low_vague": bool(r["killed_vague"]),
             "deaths_civilians": r["killed_min"] if r["victims"] == "civilian" else None,
             "number_of_sources": r["n_sources"], "source_headline": quotes.get(r["id"], ("", ""))[0],
             "source_office": quotes.get(r["id"], ("", ""))[1], "grade": r["grade"]} for r in rows]
@@ -111,7 +113,7 @@ def export(lg: Ledger, fmt: str, out: str | Path) -> int:
                 "location": r["place_name"], "latitude": r["lat"], "longitude": r["lon"],
                 "geo_precision": None if prec is None else (1 if prec <= 1 else (2 if prec <= 3 else 3)),
                 "source": quotes.get(r["id"], ("", ""))[1], "notes": quotes.get(r["id"], ("", ""))[0],
-                "fatalities": r["killed_min"], "grade": r["grade"]})
+                "fatalities": r["killed_min"], "fatalities_at_least": bool(r["killed_plus"]), "grade": r["grade"]})
         _write_csv(path, list(out_rows[0]) if out_rows else ["event_id_cnty"], out_rows)
     else:
         raise ValueError(f"unknown export format {fmt!r}")
