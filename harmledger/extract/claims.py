@@ -16,6 +16,7 @@ The reading follows docs/codebook.md and docs/annotation.md, in this order for e
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -142,6 +143,9 @@ class Extractor:
             if not (core in ex.silence_exact or core.startswith(ex.silence_prefix)):
                 hits = ex.lex.hits(nf, plain)
             ms: list[geo.PlaceMatch] = []
+            if hits and ex.g.not_report_sentence is not None and any(h.cat in _TRIGGERS for h in hits) and \
+                    ex.g.not_report_sentence.search(nf):
+                hits = []  # history, comparisons, idioms: "Battle of Fallujah", "bombshell", "death row"
             if hits and any(h.cat in _TRIGGERS for h in hits):
                 ms = self.gaz.find(plain)
                 for m in ms:
@@ -171,6 +175,9 @@ class Extractor:
 
     def _check_plausible(self, c: Claim) -> None:
         """Flag a count above what its place and period allow (``plausible``; pack ``plausibility.json``)."""
+        top = max((x.min for x in (c.killed, c.injured, c.casualties, c.displaced) if x is not None), default=0)
+        if top <= self.bounds.smallest and c.children_killed is None and c.women_killed is None:
+            return  # below every bound: nothing to check
         pop = None
         if c.place is not None and c.place.gazetteer_id is not None:
             i = self.gaz.by_id.get(c.place.gazetteer_id)
@@ -221,13 +228,17 @@ class Extractor:
             if p.feature == "governorate" and p.admin1:
                 local_ctx.add(p.admin1)
         counted = self._count(nf, hits, text)
+        # wishes, calls, hypotheticals: the groups they stand in (or borrow their attack from) make no claim
+        voids = [m.start() for m in self.g.not_report.finditer(nf)] if self.g.not_report is not None else []
         clauses = self._clauses(nf, hits, counted, places)
         groups = self._group(clauses, nf)
         claims: list[Claim] = []
         made: dict[int, bool] = {}
         for g in groups:
             parent_ok = g.inherit is not None and made.get(id(g.inherit), False)
-            c = self._claim(doc, unit, nf, g, hits, counted, dates, default_date, parent_ok)
+            c = None if any(g.start <= a < g.end or (g.inherit is not None and g.inherit.start <= a < g.inherit.end)
+                            for a in voids) else self._claim(doc, unit, nf, g, hits, counted, dates, default_date,
+                                                             parent_ok)
             made[id(g)] = c is not None
             if c is not None:
                 claims.append(c)
@@ -399,21 +410,28 @@ class Extractor:
                 continue
             cuts.append(m.end())
         cuts.append(len(nf) + 1)
+        # each hit, place and count into its clause (the cuts are sorted)
+        n = len(cuts) - 1
+        hs: list[list[Hit]] = [[] for _ in range(n)]
+        for h in hits:
+            hs[min(bisect_right(cuts, h.start) - 1, n - 1)].append(h)
+        counted_at = {min(bisect_right(cuts, c.q.start) - 1, n - 1) for c in counted}
+        opening = self.g.report_opening
         clauses: list[Clause] = []
-        for a, b in zip(cuts, cuts[1:], strict=False):
+        for i, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False)):
             b = min(b, len(nf))
             ps = [p for p in places if a <= p.span[0] < b]
-            trig = any(a <= h.start < b and h.cat in _CLAUSE_TRIGGERS for h in hits) or any(
-                a <= c.q.start < b for c in counted)
+            trig = i in counted_at or any(h.cat in _CLAUSE_TRIGGERS for h in hs[i])
             ct = nf[a:b].rstrip(" ,;:.")
-            ms = [h for h in hits if a <= h.start < b and h.cat in ("means", "means_weak")]
-            lead = next((h.id for h in ms if h.cat == "means" and self.g.report_opening is not None
-                         and self.g.report_opening.fullmatch(nf[a:h.start])), None)
-            rest = nf[a:b]
-            for h in ms:
-                rest = rest[:h.start - a] + " " * (h.end - h.start) + rest[h.end - a:]
-            bare = bool(ms) and self.g.report_opening is not None and self.g.report_opening.fullmatch(
-                rest.rstrip(" ,;:.") + " ") is not None
+            ms = [h for h in hs[i] if h.cat in ("means", "means_weak")]
+            lead = None
+            bare = False
+            if ms and opening is not None:
+                lead = next((h.id for h in ms if h.cat == "means" and opening.fullmatch(nf[a:h.start])), None)
+                rest = nf[a:b]
+                for h in ms:
+                    rest = rest[:h.start - a] + " " * (h.end - h.start) + rest[h.end - a:]
+                bare = opening.fullmatch(rest.rstrip(" ,;:.") + " ") is not None
             clauses.append(Clause(a, b, ps, trig, dir_only=bool(self.g.dir_only.search(ct)),
                                   dir_start=bool(self.g.dir_start.match(ct)), its_area=bool(self.g.its_area.match(ct)),
                                   means=frozenset(h.id for h in ms), lead_means=lead, bare=bare))
@@ -693,16 +711,12 @@ class Extractor:
                 return None  # clashes at a named place are a claim (issue 12); with no place, not
             if (place is None or place.precision == 6) and not targets:
                 return None
-        gt = nf[g.start:g.end]
-        for d in dates:  # "on 12 May" is a date, not a hedge
-            if g.start <= d.start < g.end:
-                gt = gt[:d.start - g.start] + " " * (d.end - d.start) + gt[d.end - g.start:]
-        if not counts and not (parent_ok and place is not None and place.precision < 6) and self.g.hedge.search(gt):
-            return None
-        if (self.g.not_report is not None and (self.g.not_report.search(gt) or (
-                g.inherit is not None and self.g.not_report.search(nf, g.inherit.start, g.inherit.end)))) or (
-                self.g.not_report_sentence is not None and self.g.not_report_sentence.search(nf)):
-            return None  # "they should all be executed"; "more than in World War II", "death row"
+            gt = nf[g.start:g.end]
+            for d in dates:  # "on 12 May" is a date, not a hedge
+                if g.start <= d.start < g.end:
+                    gt = gt[:d.start - g.start] + " " * (d.end - d.start) + gt[d.end - g.start:]
+            if self.g.hedge.search(gt):
+                return None
 
         # date: the clause's own, else the unit's, else the line's opening date
         dh = [d for d in dates if g.start <= d.start < g.end] or dates
@@ -799,8 +813,7 @@ class Extractor:
             before = before[:-3].rstrip()
 
         def ends(ps: tuple[str, ...] | list[str]) -> bool:
-            return any(before.endswith(p) and (len(before) == len(p) or not before[-len(p) - 1].isalnum())
-                       for p in ps)
+            return _tail_pattern(tuple(ps)).search(before) is not None
 
         if ends(gr.role_place_before) or (gr.role_place_after is not None and (
                 gr.role_place_after.match(nf, h.end) or gr.role_place_after.match(word[word.rfind("-"):]
@@ -895,6 +908,13 @@ _ARABIC = re.compile("[\u0621-\u064a]")
 _LATIN = re.compile("[A-Za-z]")
 # the script that tells a page mixes languages, per language of the extractor
 _OTHER_SCRIPT = {"ar": _LATIN}
+
+
+@lru_cache(maxsize=64)
+def _tail_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for "the text ends with one of these phrases, as whole words"."""
+    alts = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alts})$") if phrases else re.compile(r"(?!)")
 
 
 def script_language(text: str, default: str) -> str:

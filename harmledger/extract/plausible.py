@@ -13,18 +13,26 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from ..model import COUNT_FIELDS, Claim
 
 
-@dataclass(frozen=True)
+@dataclass
 class Bounds:
     incident_max: dict[str, int] = field(default_factory=dict)
     feature_max_killed: dict[str, int] = field(default_factory=dict)
     per_day_max_killed: int | None = None
     total_max: dict[str, int] = field(default_factory=dict)
+    min_population: int = 50  # a place's population below which it is not trusted as a bound
+
+    @cached_property
+    def smallest(self) -> int:
+        """A count at or below this is below every bound except a place's population (which is checked
+        only above ``min_population``)."""
+        return min([*self.incident_max.values(), *self.feature_max_killed.values(), *self.total_max.values(),
+                    self.per_day_max_killed or 10**12, self.min_population])
 
 
 @lru_cache(maxsize=8)
@@ -69,7 +77,7 @@ def reason(c: Claim, bounds: Bounds, home: set[str], population: int | None = No
                 return f"{n.min:,} {name.replace('_', ' ')} in one attack: above any attack on record ({top:,})"
     harmed = max((getattr(c, n).min for n in ("killed", "casualties", "injured") if getattr(c, n)), default=None)
     if c.kind == "incident" and harmed is not None and c.place is not None:
-        if population and harmed > population and c.place.precision <= 2:
+        if population and population >= bounds.min_population and harmed > population and c.place.precision <= 2:
             return f"{harmed:,} harmed in {c.place.name}, a place of {population:,} people"
         top = bounds.feature_max_killed.get(c.place.feature or "")
         if top is not None and killed is not None and killed > top and c.place.precision <= 2:
