@@ -377,7 +377,8 @@ HAND_STOP = ["wash", "mare", "sara", "abel", "hawa", "hill", "camp", "station", 
              "sidi", "nahr", "ard", "rasm", "tal al", "al tal", "ayn al", "human", "martyr", "martyrs", "ahmad",
              "rahman", "mohammad", "muhammad", "abdul", "abdullah", "ali", "hassan", "hussein", "omar", "mahmoud",
              "khaled", "saleh", "salem", "victim", "victims", "corps", "division", "brigade", "battalion", "after",
-             "before", "during", "casualties", "losses", "more", "new", "intense", "violent", "continued"]
+             "before", "during", "casualties", "losses", "more", "new", "intense", "violent", "continued",
+             "sham", "islam"]
 
 
 if __name__ == "__main__":

@@ -68,6 +68,7 @@ class Clause:
     means: frozenset[str] = frozenset()  # the means the clause names
     lead_means: str | None = None  # the means a clause opens with ("continued clashes in ...")
     bare: bool = False  # nothing but means words ("Warplanes and" helicopters raid ...)
+    own_verb: bool = False  # a verb of its own that is no attack ("and YPG advance in Azaz"): borrows no attack
 
 
 @dataclass(slots=True)
@@ -167,11 +168,27 @@ class Extractor:
                     len(doc.text[line_start:u.start]) - len(doc.text[line_start:u.start].lstrip())):
                 line_date = (line_start, lead)
             claims += got
+        for c in claims:
+            if c.date is None:
+                c.date = self._closing_date(doc, c)
         thread = doc.comments_start
         for c in claims:
             c.from_comment = from_comment or (thread is not None and c.span[0] >= thread)
             self._check_plausible(c)
         return claims
+
+    def _closing_date(self, doc: Document, c: Claim) -> DateRef | None:
+        """A date that closes the claim's line after a few words at most ("… on the Duma area of Eastern
+        Ghouta. 27/12/2015", "… cluster bombs. 19/12/2015 Video contains very graphic images.")."""
+        end = doc.text.find("\n", c.span[1])
+        tail = doc.text[c.span[1]:end if end >= 0 else len(doc.text)]
+        if not tail.strip() or len(tail.split()) > 8 or not any(ch.isdigit() for ch in tail):
+            return None
+        ds = self.dates.find(normfold(tail), tail, doc.published)
+        lead = len(tail) - len(tail.lstrip(" .,;:-|()[]"))
+        if not ds or ds[0].start > lead + 1 or not ds[0].ref.start:
+            return None
+        return self._doc_date(ds[0].ref, c.span[1])
 
     def _check_plausible(self, c: Claim) -> None:
         """Flag a count above what its place and period allow (``plausible``; pack ``plausibility.json``)."""
@@ -224,6 +241,13 @@ class Extractor:
                 if e.type == "country" and e.country not in self.gaz.home:
                     local_ctx.add(e.country)
         places: list[Place] = [self.gaz.resolve(m, text, local_ctx) for m in kept]
+        if self.g.object_names_precede and len(places) > 1:
+            # "the al-Salaam hospital" (in Maarat al-Numaan): a name right before a civilian object is the
+            # object's own, not a namesake village of another governorate
+            starts = {h.start for h in hits if h.cat == "target" and self._is_singular(nf[h.start:h.end])}
+            places = [p for p, m in zip(places, kept, strict=True) if not (
+                m.end + 1 in starts and text[m.end:m.end + 1] == " " and p.precision <= 2 and
+                key(p.name) not in self.gaz.gov_names and all(q.admin1 != p.admin1 for q in places if q is not p))]
         for p in places:
             if p.feature == "governorate" and p.admin1:
                 local_ctx.add(p.admin1)
@@ -405,9 +429,15 @@ class Extractor:
         inside = bytearray(len(nf) + 1)  # positions inside a lexicon phrase or a place name: never cut there
         for a, b in [(h.start, h.end) for h in hits if h.end - h.start > 3] + [p.span for p in places]:
             inside[a + 1:b] = b"\x01" * max(0, b - a - 1)
+        paired = -1
         for m in self.g.clause.finditer(nf):
             if inside[m.start()]:
                 continue
+            if self.g.pair_open is not None and nf[m.start():m.end()].strip() == "and":
+                po = self.g.pair_open.search(nf, cuts[-1], m.start())
+                if po is not None and po.start() != paired:
+                    paired = po.start()
+                    continue  # "the area between Kafar Zeta and Al Zaka": one report
             cuts.append(m.end())
         cuts.append(len(nf) + 1)
         # each hit, place and count into its clause (the cuts are sorted)
@@ -434,7 +464,8 @@ class Extractor:
                 bare = opening.fullmatch(rest.rstrip(" ,;:.") + " ") is not None
             clauses.append(Clause(a, b, ps, trig, dir_only=bool(self.g.dir_only.search(ct)),
                                   dir_start=bool(self.g.dir_start.match(ct)), its_area=bool(self.g.its_area.match(ct)),
-                                  means=frozenset(h.id for h in ms), lead_means=lead, bare=bare))
+                                  means=frozenset(h.id for h in ms), lead_means=lead, bare=bare,
+                                  own_verb=bool(self.g.no_inherit is not None and self.g.no_inherit.search(nf, a, b))))
         return clauses
 
     def _is_context(self, new: list[Place], old: list[Place], c: Clause, nf: str) -> bool:
@@ -505,8 +536,9 @@ class Extractor:
                 # means is another report; with no place of its own it is at the group's place
                 best = self._best_place(cur.places)
                 groups.append(cur)
+                refers = self.g.back_reference is None or self.g.back_reference.search(nf, c.start, c.end)
                 cur = Group(c.start, c.end, list(c.places), own_trigger=c.trigger, means=set(c.means),
-                            fallback=None if c.places else best)
+                            fallback=None if c.places or not refers else best)
             else:
                 cur.end = c.end
                 cur.places += c.places
@@ -522,8 +554,9 @@ class Extractor:
 
     @staticmethod
     def _root(cur: Group, c: Clause) -> Group | None:
-        """The group a trigger-less clause borrows its attack from (None when it has its own)."""
-        if c.trigger:
+        """The group a trigger-less clause borrows its attack from (None when it has its own, or a verb of
+        its own that is no attack)."""
+        if c.trigger or c.own_verb:
             return None
         inherit = cur
         while inherit.inherit is not None and not inherit.own_trigger:
@@ -693,6 +726,8 @@ class Extractor:
         seen_t: set[str] = set()
         for h in src_hits:
             if h.cat == "target" and h.id not in seen_t:
+                if not self._struck(nf, h, hits):
+                    continue
                 seen_t.add(h.id)
                 targets.append(Mention(h.id, text[h.start:h.end], (off + h.start, off + h.end)))
 
@@ -711,6 +746,8 @@ class Extractor:
                 return None  # clashes at a named place are a claim (issue 12); with no place, not
             if (place is None or place.precision == 6) and not targets:
                 return None
+            if place is None and all(not self._is_singular(normfold(t.evidence)) for t in targets):
+                return None  # "attacks on other medical facilities": hospitals in general, no report
             gt = nf[g.start:g.end]
             for d in dates:  # "on 12 May" is a date, not a hedge
                 if g.start <= d.start < g.end:
@@ -736,6 +773,8 @@ class Extractor:
         if not agg and counts and subs and (place is None or daily) and (
                 len(classes - {"unknown"}) > 1 or any(not c.sub and c.classes <= {"unknown"} for c in cs)):
             agg = True  # a daily toll broken down by side ("including 11 members of the regime forces and 4 civilians")
+        if not agg and counts and daily and place is None and not means and not targets:
+            agg = True  # "164 killed yesterday": a day's toll with no place and no attack is a tally
         if agg and place is not None and place.precision == 6 and place.country in self.gaz.home and counts:
             place = None  # a toll for the conflict's country as a whole has no place
         victims = "unknown"
@@ -762,6 +801,20 @@ class Extractor:
                      perpetrators=perps, means=means, targets=targets, date=date, place=place,
                      confidence=min(conf, 0.95), language=self.lang, unit=(unit.start, unit.end),
                      quote=text[qs:qe], quote_span=(off + qs, off + qe))
+
+    _HARM = frozenset({"attack", "means", "means_weak", *_ROLE_OF})
+
+    def _struck(self, nf: str, h: Hit, hits: list[Hit]) -> bool:
+        """A target word names the thing struck, not a destination ("rushed to the field hospital") nor a
+        rescuer far from any attack word ("the Civil Defense teams worked to extinguish the fires")."""
+        lx = self.lex
+        if lx.target_not_after is not None and lx.target_not_after.search(nf, max(0, h.start - 40), h.start):
+            return False
+        near = lx.target_near_attack.get(h.id)
+        if near is None:
+            return True
+        return any(x.cat in self._HARM and x is not h and (0 <= h.start - x.end <= near or 0 <= x.start - h.end <= near)
+                   for x in hits)
 
     def _hedge(self, nf: str, text: str, h: Hit) -> str | None:
         """The words that hedge an actor named just after them ("allegedly Russian", "يزعم أنه روسي"), or None."""
@@ -829,6 +882,11 @@ class Extractor:
             return "agent"  # "regime shelling", "Russian warplanes", "IS attack", "Russia's jets"
         if self._victim_side(nf, h, [x for x in hits if g.start <= x.start < g.end]):
             return "victim"
+        if depth < 3:
+            after = next((x for x in hits if x.cat == "actor" and x.start >= h.end), None)
+            if after is not None and _AND.match(nf[h.end:after.start]) and \
+                    self._actor_role(nf, after, hits, g, depth + 1) == "agent":
+                return "agent"  # "Russian and Syrian warplanes kill 164 civilians"
         if ends(gr.role_party_before) or ends(self.lex.agent_prefixes):
             return "agent"  # "clashes between A", "killed by the regime"
         if depth < 3:

@@ -45,6 +45,8 @@ class Lexicon:
     agent_prefixes: list[str]
     automaton: Any = field(repr=False)
     means_done_by: dict[str, dict[str, Any]] = field(default_factory=dict)  # "shelling by warplanes" is the raid
+    target_near_attack: dict[str, int] = field(default_factory=dict)  # targets.json "near_attack"
+    target_not_after: re.Pattern[str] | None = None  # targets.json "not_after": "rushed to the hospital"
     hedge_before: re.Pattern[str] | None = None  # hedges of an attribution just before an actor (group 1)
     proclitics: frozenset[str] = frozenset()  # letters a word may carry before a phrase (Arabic و ب ل ف ك)
     enclitics: frozenset[str] = frozenset()  # endings a word may carry after one (Arabic pronoun suffixes)
@@ -147,6 +149,7 @@ class Grammar:
     plural_suffixes: tuple[str, ...] = ("s",)  # a victim noun ending so is plural ("civilians", "مدنيين")
     plural_nouns: frozenset[str] = frozenset()  # plurals that do not ("people", "اطفال")
     no_bare_count: frozenset[str] = frozenset()  # role words that count only with a number ("سقوط")
+    object_names_precede: bool = False  # a name right before a target word may be the object's ("al-Salaam hospital")
     object_names_follow: bool = False  # a name right after a target word names the object ("مستشفى السلام")
     singular_is_one: bool = False  # a bare singular noun is exactly one (a language with no article "a")
     fighting_at_place: bool = False  # clashes at a named place are a claim even with no victims (codebook)
@@ -157,6 +160,9 @@ class Grammar:
     role_gap_stop: re.Pattern[str] | None = None  # words between an actor and the attack word that cut the link
     role_subject_stop: re.Pattern[str] | None = None  # "X condemns the attacks": X is no subject of the attack
     role_agent_after: re.Pattern[str] | None = None  # "Da'esh has claimed responsibility": the actor did it
+    back_reference: re.Pattern[str] | None = None  # "the city", "its outskirts": the place named before
+    no_inherit: re.Pattern[str] | None = None  # verbs that are no attack: their clause borrows none
+    pair_open: re.Pattern[str] | None = None  # "between X" waiting for its "and Y": no clause cut there
     report_opening: re.Pattern[str] | None = None  # "continued", "renewed": words a clause's own means opens after
     in_governorate: re.Pattern[str] | None = None  # "X neighborhood in Aleppo": the words that put X in a governorate
     victim_phrase_stop: re.Pattern[str] | None = None  # "10 people by Russian jets": an actor after it is no victim
@@ -180,6 +186,7 @@ def load_grammar(lang: str = "en") -> Grammar:
                    no_bare_count=frozenset(normfold(w) for w in g.get("bare_count_words_not", [])),
                    singular_is_one=bool(g.get("singular_is_one")),
                    object_names_follow=bool(g.get("object_names_follow")),
+                   object_names_precede=bool(g.get("object_names_precede")),
                    fighting_at_place=bool(g.get("fighting_at_place")), **_roles(g.get("actor_roles")),
                    not_report=_not_report(g.get("not_reports", {}).get("clause")),
                    not_report_sentence=_not_report(g.get("not_reports", {}).get("sentence")))
@@ -286,6 +293,8 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
                    means_by_actor=means.get("by_actor", {}),
                    weak_suppress_weak=bool(means.get("weak_suppress_weak")),
                    means_done_by=means.get("done_by", {}),
+                   target_near_attack=targets.get("near_attack", {}),
+                   target_not_after=re.compile(targets["not_after"]) if targets.get("not_after") else None,
                    aggregate_patterns=[re.compile(p) for p in dates.get("aggregate_patterns", [])],
                    agent_prefixes=sorted((normfold(p) for p in actors.get("agent_prefixes", [])), key=len,
                                          reverse=True),

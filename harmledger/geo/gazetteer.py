@@ -213,7 +213,9 @@ class Gazetteer:
         self._honorifics = frozenset(nc["honorifics"])
         self._place_heads = frozenset(nc["place_heads"])
         outlets = "|".join(map(re.escape, nc["outlet_words"]))
-        self._outlet = re.compile(rf"[ _]+(?:{outlets})\b")
+        self._outlet = re.compile(rf"[ _]+(?:{outlets})\b", re.I)
+        orgs = "|".join(map(re.escape, sorted(nc.get("org_before", []), key=len, reverse=True)))
+        self._org_before = re.compile(rf"(?<![^\W_])(?:{orgs})[ ]+(?:(?:the|al|el)[ -]+)?$") if orgs else None
         generic = {w for w in stop if " " not in w} | _ARTS
         self._noise = stop
         keys: dict[str, list[int]] = {}
@@ -326,8 +328,9 @@ class Gazetteer:
             keep = [i for i in idxs if self._case_ok(self.entries[i], first, text, ostart, oend)]
             if keep and k.isascii() and _HEAD_WORD.fullmatch(text[ostart:oend]) and _NEXT_WORD.match(text, oend):
                 continue  # "Beit Jen": a name's head word is not the village "Beit"
-            if keep and k.isascii() and self._outlet.match(text, oend):
-                continue  # "#Halab_News", "Aleppo Media Center": an outlet's name
+            if keep and k.isascii() and (self._outlet.match(text, oend) or (
+                    self._org_before is not None and self._org_before.search(text, max(0, ostart - 20), ostart))):
+                continue  # "#Halab_News", "Aleppo Media Center", "the Army of Islam": an outlet's or a group's
             if keep and k.isascii() and self._person_name(text, ostart, oend):
                 keep = [i for i in keep if self.entries[i].country in self.home or self.entries[i].type == "country"]
             if not keep:
@@ -358,7 +361,8 @@ class Gazetteer:
             for n in range(min(4, len(toks)), 0, -1):
                 for i in range(0, len(toks) - n + 1):
                     a, b = toks[i][0], toks[i + n - 1][1]
-                    if self._outlet.match(text, b) or (b < m.end() and _HEAD_WORD.fullmatch(text[a:b])):
+                    if self._outlet.match(text, b) or (b < m.end() and _HEAD_WORD.fullmatch(text[a:b])) or (
+                            self._org_before is not None and self._org_before.search(text, max(0, a - 20), a)):
                         continue  # "Islam Army"; "Beit" of "Beit Jen" is the head of a longer name
                     cand = self._fuzzy_one(text[a:b])
                     if cand is not None:
