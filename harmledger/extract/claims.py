@@ -777,6 +777,9 @@ class Extractor:
             agg = True  # "164 killed yesterday": a day's toll with no place and no attack is a tally
         if agg and place is not None and place.precision == 6 and place.country in self.gaz.home and counts:
             place = None  # a toll for the conflict's country as a whole has no place
+        if not agg and place is None and not (means or perps or targets) and not classes - {"unknown"} and \
+                not any(h.cat == "actor" for h in src_hits):
+            return None  # "Actually 3 dead", "he was killed": no place, attack, actor or victim of a conflict
         victims = "unknown"
         cls = classes - {"unknown"}
         if cls and any(c.sub for c in cs) and any(not c.sub and (c.classes <= {"unknown"}) for c in cs):
