@@ -330,6 +330,9 @@ class Extractor:
                 if h.cat == "actor" and seen_noun and self.g.victim_phrase_stop is not None and \
                         self.g.victim_phrase_stop.search(gap):
                     break  # "10 people by Russian air strikes": the actor is no part of the victims
+                if h.cat == "actor" and not seen_noun and not in_including and h.start - q.end <= 2:
+                    c.classes.add("combatant")  # "12 IS", "23 regime forces", "20 Hezbollah": its fighters
+                    c.head = c.head or "combatant"
                 if h.cat in _NOUNISH:
                     if h.cat == "including" or in_including:
                         in_including = True
@@ -687,6 +690,17 @@ class Extractor:
             seen_p.add(h.id)
             perps.append(Mention(h.id, text[h.start:h.end], (off + h.start, off + h.end),
                                  self.lex.actor_names.get(h.id), hedge=self._hedge(nf, text, h)))
+        if perps and self.g.actor_roles and any(h.cat == "means" and h.id == "ground_fighting" for h in src_hits):
+            # "30 IS killed during clashes against SDF": the fallen side is the other party to the clashes
+            gt_ = nf[g.start:g.end]
+            if any(f" {p} " in f" {gt_} " for p in self.g.role_party_before if p != "between"):
+                for c in cs:
+                    for h in src_hits:
+                        if h.cat == "actor" and h.id not in seen_p and h.id != "_none" and \
+                                0 <= h.start - c.q.end <= 2:
+                            seen_p.add(h.id)
+                            perps.append(Mention(h.id, text[h.start:h.end], (off + h.start, off + h.end),
+                                                 self.lex.actor_names.get(h.id)))
         strong = [h for h in src_hits if h.cat == "means"]
         strong_ids = {h.id for h in strong}
         weak = [h for h in src_hits if h.cat == "means_weak"
@@ -883,6 +897,8 @@ class Extractor:
         nxt = next((x for x in hits if x.start >= h.end and x.cat != "actor"), None)
         if nxt is not None and nxt.cat in agent_words and nf[h.end:nxt.start].strip(" '") in ("", "s"):
             return "agent"  # "regime shelling", "Russian warplanes", "IS attack", "Russia's jets"
+        if ends(gr.role_party_before):
+            return "agent"  # "clashes between A", "clashes against B": a party to the fighting
         if self._victim_side(nf, h, [x for x in hits if g.start <= x.start < g.end]):
             return "victim"
         if depth < 3:
