@@ -237,6 +237,16 @@ class Gazetteer:
                     continue  # "الثورة" (the revolution) is also a district's name: in Arabic text, the word
                 keys.setdefault(k, []).append(idx)
         self.by_id = {e.id: i for i, e in enumerate(self.entries)}
+        for pack in packs:  # a pack's extra spellings of places it holds (aliases.json)
+            f = resources.files(f"harmledger.packs.{pack}").joinpath("aliases.json")
+            if f.is_file():
+                for gid, names in json.loads(f.read_text(encoding="utf-8"))["aliases"].items():
+                    i = self.by_id.get(gid)
+                    if i is None:
+                        continue
+                    for k in sorted({v for nm in names for v in variants(nm)}):
+                        if i not in keys.setdefault(k, []):
+                            keys[k].append(i)
         self._skeletons: dict[str, list[tuple[str, int]]] | None = None
         self._deep: dict[str, list[int]] | None = None
         self._vowel: dict[str, list[tuple[str, int]]] | None = None
