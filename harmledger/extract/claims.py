@@ -768,6 +768,10 @@ class Extractor:
                     gt = gt[:d.start - g.start] + " " * (d.end - d.start) + gt[d.end - g.start:]
             if self.g.hedge.search(gt):
                 return None
+            if not any(h.cat == "attack" and h.id == "attack" for h in gh) and (
+                    (self.g.presence_only is not None and self.g.presence_only.search(gt)) or
+                    (self.g.no_inherit is not None and self.g.no_inherit.search(gt))):
+                return None  # "Russian warplanes hovering over Idlib", "factions backed by warplanes advance"
 
         # date: the clause's own, else the unit's, else the line's opening date
         dh = [d for d in dates if g.start <= d.start < g.end] or dates

@@ -160,6 +160,7 @@ class Grammar:
     role_gap_stop: re.Pattern[str] | None = None  # words between an actor and the attack word that cut the link
     role_subject_stop: re.Pattern[str] | None = None  # "X condemns the attacks": X is no subject of the attack
     role_agent_after: re.Pattern[str] | None = None  # "Da'esh has claimed responsibility": the actor did it
+    presence_only: re.Pattern[str] | None = None  # aircraft seen, not striking: "warplanes hovering over"
     back_reference: re.Pattern[str] | None = None  # "the city", "its outskirts": the place named before
     no_inherit: re.Pattern[str] | None = None  # verbs that are no attack: their clause borrows none
     pair_open: re.Pattern[str] | None = None  # "between X" waiting for its "and Y": no clause cut there
