@@ -760,7 +760,7 @@ class Extractor:
                 return None  # clashes at a named place are a claim (issue 12); with no place, not
             if (place is None or place.precision == 6) and not targets:
                 return None
-            if place is None and all(not self._is_singular(normfold(t.evidence)) for t in targets):
+            if place is None and not means and all(not self._is_singular(normfold(t.evidence)) for t in targets):
                 return None  # "attacks on other medical facilities": hospitals in general, no report
             gt = nf[g.start:g.end]
             for d in dates:  # "on 12 May" is a date, not a hedge
@@ -795,9 +795,10 @@ class Extractor:
             agg = True  # "164 killed yesterday": a day's toll with no place and no attack is a tally
         if agg and place is not None and place.precision == 6 and place.country in self.gaz.home and counts:
             place = None  # a toll for the conflict's country as a whole has no place
-        if not agg and place is None and not (means or perps or targets) and not classes - {"unknown"} and \
-                not any(h.cat == "actor" for h in src_hits):
-            return None  # "Actually 3 dead", "he was killed": no place, attack, actor or victim of a conflict
+        if self.g.needs_anchor and not agg and place is None and not (means or perps or targets) and \
+                not classes - {"unknown"} and \
+                not any(h.cat in ("actor", "means", "means_weak", "target") for h in hits):
+            return None  # "Actually 3 dead", "he was killed": no place, attack, actor or victim of a war in the unit
         victims = "unknown"
         cls = classes - {"unknown"}
         if cls and any(c.sub for c in cs) and any(not c.sub and (c.classes <= {"unknown"}) for c in cs):

@@ -152,6 +152,7 @@ class Grammar:
     object_names_precede: bool = False  # a name right before a target word may be the object's ("al-Salaam hospital")
     object_names_follow: bool = False  # a name right after a target word names the object ("مستشفى السلام")
     singular_is_one: bool = False  # a bare singular noun is exactly one (a language with no article "a")
+    needs_anchor: bool = False  # an incident needs a place, attack, actor or victim of a war in its unit
     fighting_at_place: bool = False  # clashes at a named place are a claim even with no victims (codebook)
     # actor roles (grammar.json "actor_roles"): when present, an actor is a perpetrator only in an agent role
     role_place_before: tuple[str, ...] = ()  # "areas controlled by", "towards the": the actor names a place
@@ -188,7 +189,8 @@ def load_grammar(lang: str = "en") -> Grammar:
                    singular_is_one=bool(g.get("singular_is_one")),
                    object_names_follow=bool(g.get("object_names_follow")),
                    object_names_precede=bool(g.get("object_names_precede")),
-                   fighting_at_place=bool(g.get("fighting_at_place")), **_roles(g.get("actor_roles")),
+                   fighting_at_place=bool(g.get("fighting_at_place")),
+                   needs_anchor=bool(g.get("needs_anchor")), **_roles(g.get("actor_roles")),
                    not_report=_not_report(g.get("not_reports", {}).get("clause")),
                    not_report_sentence=_not_report(g.get("not_reports", {}).get("sentence")))
 
