@@ -799,6 +799,9 @@ class Extractor:
                 not classes - {"unknown"} and \
                 not any(h.cat in ("actor", "means", "means_weak", "target") for h in hits):
             return None  # "Actually 3 dead", "he was killed": no place, attack, actor or victim of a war in the unit
+        if self.g.needs_anchor and not agg and place is not None and place.country not in self.gaz.home and \
+                not (means or perps or targets) and not any(h.cat == "attack" for h in src_hits):
+            return None  # "100's more dead" in Chicago: abroad, a death with no attack named is no report of war
         victims = "unknown"
         cls = classes - {"unknown"}
         if cls and any(c.sub for c in cs) and any(not c.sub and (c.classes <= {"unknown"}) for c in cs):

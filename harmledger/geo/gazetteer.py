@@ -212,6 +212,7 @@ class Gazetteer:
             nc = json.load(f)
         self._honorifics = frozenset(nc["honorifics"])
         self._place_heads = frozenset(nc["place_heads"])
+        self._given = frozenset(nc.get("given_names", []))
         outlets = "|".join(map(re.escape, nc["outlet_words"]))
         self._outlet = re.compile(rf"[ _]+(?:{outlets})\b", re.I)
         orgs = "|".join(map(re.escape, sorted(nc.get("org_before", []), key=len, reverse=True)))
@@ -420,6 +421,8 @@ class Gazetteer:
         """'Mr George', 'George Floyd': the name is a person's (data ``name_context.json``)."""
         before = text[max(0, start - 12):start].rstrip().rsplit(" ", 1)[-1]
         if before in self._honorifics:
+            return True
+        if text[start:end] in self._given and before.lower() not in ("in", "at", "near", "from", "to", "of"):
             return True
         m = _NEXT_WORD.match(text, end)
         return m is not None and m.group(1) not in self._place_heads
