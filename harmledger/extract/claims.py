@@ -800,6 +800,7 @@ class Extractor:
                 not any(h.cat in ("actor", "means", "means_weak", "target") for h in hits):
             return None  # "Actually 3 dead", "he was killed": no place, attack, actor or victim of a war in the unit
         if self.g.needs_anchor and not agg and place is not None and place.country not in self.gaz.home and \
+                place.precision < 6 and \
                 not (means or perps or targets) and not any(h.cat == "attack" for h in src_hits):
             return None  # "100's more dead" in Chicago: abroad, a death with no attack named is no report of war
         victims = "unknown"
