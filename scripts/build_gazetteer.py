@@ -378,7 +378,7 @@ HAND_STOP = ["wash", "mare", "sara", "abel", "hawa", "hill", "camp", "station", 
              "rahman", "mohammad", "muhammad", "abdul", "abdullah", "ali", "hassan", "hussein", "omar", "mahmoud",
              "khaled", "saleh", "salem", "victim", "victims", "corps", "division", "brigade", "battalion", "after",
              "before", "during", "casualties", "losses", "more", "new", "intense", "violent", "continued",
-             "sham", "islam"]
+             "sham", "islam", "jeb", "jib"]
 
 
 if __name__ == "__main__":

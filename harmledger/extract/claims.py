@@ -241,6 +241,11 @@ class Extractor:
                 if e.type == "country" and e.country not in self.gaz.home:
                     local_ctx.add(e.country)
         places: list[Place] = [self.gaz.resolve(m, text, local_ctx) for m in kept]
+        if len(places) > 1:
+            # the unit's other places are context for a name several governorates share ("Babbila …
+            # north of Maarat Al Nouman" is Idlib's Babbila)
+            places = [self.gaz.resolve(m, text, local_ctx | {q.admin1 for q in places if q is not p and q.admin1})
+                      if len(m.entries) > 1 else p for p, m in zip(places, kept, strict=True)]
         if self.g.object_names_precede and len(places) > 1:
             # "the al-Salaam hospital" (in Maarat al-Numaan): a name right before a civilian object is the
             # object's own, not a namesake village of another governorate
@@ -863,7 +868,8 @@ class Extractor:
         if not places:
             return None
         named = [p for p in places if key(p.name) not in self.gaz.gov_names]
-        pool = [p for p in places if p in named or not any(n.admin1 == p.admin1 for n in named)]
+        pool = [p for p in places if p in named or not any(
+            n.admin1 == p.admin1 or n.admin1 in self.gaz.broad.get(p.admin1 or "", ()) for n in named)]
         return min(pool, key=lambda p: (p.precision, p.span[0]))
 
     @staticmethod
