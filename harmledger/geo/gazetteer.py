@@ -214,7 +214,7 @@ class Gazetteer:
         self._place_heads = frozenset(nc["place_heads"])
         self._given = frozenset(nc.get("given_names", []))
         outlets = "|".join(map(re.escape, nc["outlet_words"]))
-        self._outlet = re.compile(rf"[ _]+(?:{outlets})\b", re.I)
+        self._outlet = re.compile(rf"[ _]+(?:{outlets})\b")
         orgs = "|".join(map(re.escape, sorted(nc.get("org_before", []), key=len, reverse=True)))
         self._org_before = re.compile(rf"(?<![^\W_])(?:{orgs})[ ]+(?:(?:the|al|el)[ -]+)?$") if orgs else None
         generic = {w for w in stop if " " not in w} | _ARTS
