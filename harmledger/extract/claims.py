@@ -180,7 +180,9 @@ class Extractor:
     def _closing_date(self, doc: Document, c: Claim) -> DateRef | None:
         """A date that closes the claim's line after a few words at most ("… on the Duma area of Eastern
         Ghouta. 27/12/2015", "… cluster bombs. 19/12/2015 Video contains very graphic images.")."""
-        end = doc.text.find("\n", c.span[1])
+        end = doc.text.find("\n", c.span[1], c.span[1] + 121)
+        if end < 0 and len(doc.text) - c.span[1] > 120:
+            return None  # the line goes on: no closing date
         tail = doc.text[c.span[1]:end if end >= 0 else len(doc.text)]
         if not tail.strip() or len(tail.split()) > 8 or not any(ch.isdigit() for ch in tail):
             return None
