@@ -994,7 +994,7 @@ class Extractor:
 
 _DEFAULT: dict[tuple[str, str], Extractor] = {}
 _WORD = re.compile(r"[^\W\d_]+")
-_AND = re.compile(r"^[ ]*(?:and|,|&)[ ]*(?:the[ ]+)?$")
+_AND = re.compile(r"^[ ]*(?:and|,|&|or)[ ]*(?:the[ ]+)?$")
 _JOINED = re.compile(r"[ ,]*(?:(?:and|&|or)[ ]+)?(?:the[ ]+)?[ ]*(?:'s[ ]*)?")
 _SUBJECT_HEAD = re.compile(r"[ \"'“”‘’«»(\[]*(?:the[ ]+)?")
 _OF = re.compile(r"^[ ]*(?:of|by)[ ]+(?:the[ ]+)?$")
