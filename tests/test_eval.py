@@ -22,6 +22,14 @@ def test_devset_scores_stay_above_their_floor():
     assert f["governorate"] >= 0.92
 
 
+def test_generalisation_dev_split_stays_above_its_floor():
+    """The English generalisation set's dev split (issue 12): tuned on, so a regression floor only."""
+    rep = evaluate_devset(name="enset", split="dev").to_dict()
+    assert rep["gold"] >= 350 and rep["precision"] >= 0.93 and rep["recall"] >= 0.85
+    assert rep["fields"]["perpetrators"]["accuracy"] >= 0.90 and rep["fields"]["governorate"]["accuracy"] >= 0.92
+    assert rep["hard_negatives"]["units"] >= 100 and rep["hard_negatives"]["incidents"] <= 3
+
+
 def test_eval_command_prints_json_and_refuses_a_missing_ged_file():
     r = subprocess.run([sys.executable, "-m", "harmledger.cli", "eval", "--format", "json"],
                        capture_output=True, text=True, timeout=300)
