@@ -144,10 +144,11 @@ class Extractor:
             if not (core in ex.silence_exact or core.startswith(ex.silence_prefix)):
                 hits = ex.lex.hits(nf, plain)
             ms: list[geo.PlaceMatch] = []
-            if hits and ex.g.not_report_sentence is not None and any(h.cat in _TRIGGERS for h in hits) and \
-                    ex.g.not_report_sentence.search(nf):
-                hits = []  # history, comparisons, idioms: "Battle of Fallujah", "bombshell", "death row"
             if hits and any(h.cat in _TRIGGERS for h in hits):
+                if ex.g.not_report_sentence is not None and ex.g.not_report_sentence.search(nf):
+                    prepared.append((nf, []))  # history, comparisons, idioms: "Battle of Fallujah", "death row"
+                    places.append(ms)
+                    continue
                 ms = self.gaz.find(plain)
                 for m in ms:
                     for i in m.entries:
@@ -899,8 +900,8 @@ class Extractor:
         if before.endswith(" the") or before == "the":
             before = before[:-3].rstrip()
 
-        def ends(ps: tuple[str, ...] | list[str]) -> bool:
-            return _tail_pattern(tuple(ps)).search(before) is not None
+        def ends(ps: tuple[str, ...]) -> bool:
+            return _tail_pattern(ps).search(before) is not None
 
         if ends(gr.role_place_before) or (gr.role_place_after is not None and (
                 gr.role_place_after.match(nf, h.end) or gr.role_place_after.match(word[word.rfind("-"):]

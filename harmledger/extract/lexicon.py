@@ -42,7 +42,7 @@ class Lexicon:
     means_by_actor: dict[str, dict[str, str]]
     weak_suppress_weak: bool
     aggregate_patterns: list[Any]
-    agent_prefixes: list[str]
+    agent_prefixes: tuple[str, ...]
     automaton: Any = field(repr=False)
     means_done_by: dict[str, dict[str, Any]] = field(default_factory=dict)  # "shelling by warplanes" is the raid
     target_near_attack: dict[str, int] = field(default_factory=dict)  # targets.json "near_attack"
@@ -299,8 +299,8 @@ def load(lang: str = "en", pack: str = "syria") -> Lexicon:
                    target_near_attack=targets.get("near_attack", {}),
                    target_not_after=re.compile(targets["not_after"]) if targets.get("not_after") else None,
                    aggregate_patterns=[re.compile(p) for p in dates.get("aggregate_patterns", [])],
-                   agent_prefixes=sorted((normfold(p) for p in actors.get("agent_prefixes", [])), key=len,
-                                         reverse=True),
+                   agent_prefixes=tuple(sorted((normfold(p) for p in actors.get("agent_prefixes", [])), key=len,
+                                               reverse=True)),
                    automaton=auto, hedge_before=_hedge_pattern(actors.get("hedges", []),
                                                                     actors.get("hedge_fillers", [])),
                    proclitics=frozenset(normfold(p) for p in morph.get("proclitics", [])),
