@@ -147,3 +147,13 @@ def test_at_least_and_dozens_travel_into_incidents_and_their_display(ledger, dev
     assert (r["killed_min"], r["killed_max"], bool(r["killed_plus"])) == (18, 18, True)
     assert count_range(r, "killed") == "18+"
     assert casualty_range(250000, None, plus=True) == "250,000+" and casualty_range(24, 24, vague=True) == "~24"
+
+
+def test_a_year_inside_a_date_is_no_count():
+    # Syrian Archive, "Atarib Market Bombing" (Arabic report), read whole with the CLI
+    text = ("المواطن الصحفي مازن الشامي نشر فيديو في 13 نوفمبر 2017 يقول فيه: ” مجزرة ارتكبتها القوات الجوية "
+            "السورية وسط سوق شعبي في مدينة الأتارب في ريف حلب الغربي.أكثر من 20 مدني بعضهم كان يعمل في المتاجر "
+            "قتلوا نتيجة لثلاث ضربات جوية نفذتها القوات الجوية السورية")
+    cs = extract(text, "2017-11-14", lang="ar")
+    assert cs and all(c.killed is None or c.killed.min != 2017 for c in cs)
+    assert any(c.killed and (c.killed.min, c.killed.plus) == (20, True) for c in cs)

@@ -259,7 +259,9 @@ class Extractor:
         for p in places:
             if p.feature == "governorate" and p.admin1:
                 local_ctx.add(p.admin1)
-        counted = self._count(nf, hits, text)
+        # a number inside a date ("13 نوفمبر 2017 يقول فيه: مجزرة") is no count
+        counted = [c for c in self._count(nf, hits, text)
+                   if not any(d.start <= c.q.start < d.end for d in dates)]
         # wishes, calls, hypotheticals: the groups they stand in (or borrow their attack from) make no claim
         voids = [m.start() for m in self.g.not_report.finditer(nf)] if self.g.not_report is not None else []
         clauses = self._clauses(nf, hits, counted, places)
