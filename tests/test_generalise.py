@@ -157,3 +157,14 @@ def test_a_year_inside_a_date_is_no_count():
     cs = extract(text, "2017-11-14", lang="ar")
     assert cs and all(c.killed is None or c.killed.min != 2017 for c in cs)
     assert any(c.killed and (c.killed.min, c.killed.plus) == (20, True) for c in cs)
+
+
+def test_a_war_total_in_a_comment_is_a_tally_not_an_incident():
+    # a reader comment under "Russians Flee Into Exile Because Of Putin's War With Ukraine: NYT"
+    # (wabt YouTube comments, MIT; ../shared/data/reactions/youtube_news_comments_wabt)
+    text = ("Good guess that roughly 1% of the Russian population is now engaged in this war (front lines plus "
+            "support behind them might be 1.5 million). With 15,000 dead (1% of those engaged) and likely 3 times "
+            "more seriously injured, every Russian engaged in this war knows more than one person who is dead or "
+            "injured.")
+    cs = [c for c in extract(text, "2022-03-15") if c.killed and c.killed.min == 15000]
+    assert cs and all(c.kind == "aggregate" for c in cs)

@@ -803,6 +803,9 @@ class Extractor:
             agg = True  # a daily toll broken down by side ("including 11 members of the regime forces and 4 civilians")
         if not agg and counts and daily and place is None and not means and not targets:
             agg = True  # "164 killed yesterday": a day's toll with no place and no attack is a tally
+        if not agg and not means and not targets and any(
+                n.min > self.bounds.incident_max.get(r, n.min) for r, n in counts.items()):
+            agg = True  # "With 15,000 dead ... every Russian": more than any one attack and no attack named: a tally
         if agg and place is not None and place.precision == 6 and place.country in self.gaz.home and counts:
             place = None  # a toll for the conflict's country as a whole has no place
         if self.g.needs_anchor and not agg and place is None and not (means or perps or targets) and \
