@@ -317,8 +317,9 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
         click.echo(line, err=True)
     _report_dropped(dropped)
     res = ledger.resolve(window_days=window_days)
-    click.echo(f"ingested {st.documents} new documents ({st.duplicates} already in the ledger, {errors} unreadable), "
-               f"{st.claims} claims, {st.reactions} comment reactions; {res['incidents']} incidents")
+    refused = f", {st.errors} not stored" if st.errors else ""
+    click.echo(f"ingested {st.documents} new documents ({st.duplicates} already in the ledger, {errors} unreadable"
+               f"{refused}), {st.claims} claims, {st.reactions} comment reactions; {res['incidents']} incidents")
     if st.documents == 0 and st.duplicates == 0:
         sys.exit(1)
 

@@ -13,15 +13,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, text
+from sqlalchemy import Connection, create_engine, delete, event, func, insert, inspect, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from .. import __version__
 from ..model import Claim, Document
@@ -29,6 +32,7 @@ from ..resolve import GRADES, ClaimRef, IncidentSummary, cluster, day_of, summar
 from ..textnorm import normfold
 from .schema import TALLIES_VIEW, claims, documents, events, incident_claims, incidents, metadata, reactions
 
+T = TypeVar("T")
 GENESIS = "0" * 64
 DIGEST_V = 3  # the incidents digest's format
 
@@ -128,6 +132,15 @@ def reaction_row(doc: str, r: dict[str, Any]) -> dict[str, Any]:
             "toxicity": r["toxicity"], "confidence": r["confidence"], "json": body, "hash": sha256_text(body)}
 
 
+@dataclass(slots=True)
+class Pending:
+    """A document read and extracted, waiting for its batch's write transaction."""
+
+    doc: Document
+    claims: list[dict[str, Any]]
+    reactions: list[dict[str, Any]]
+
+
 @dataclass
 class IngestStats:
     documents: int = 0
@@ -172,18 +185,51 @@ class Ledger:
         self._has_fts: bool | None = None
         if not create and self.url.startswith("sqlite:///") and not os.path.exists(self.url[len("sqlite:///"):]):
             raise FileNotFoundError(f"no ledger at {self.url[len('sqlite:///'):]}")
-        self.engine: Engine = create_engine(self.url, future=True)
-        if self.engine.dialect.name == "sqlite":
+        if self.url.startswith("sqlite"):
+            # SQLAlchemy emits BEGIN itself (see _sqlite_begin); a writer waits up to 30 s for the lock
+            self.engine: Engine = create_engine(self.url, future=True, connect_args={"timeout": 30})
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._migrate()
+            event.listen(self.engine, "begin", _sqlite_begin)
+        else:
+            self.engine = create_engine(self.url, future=True)
+        self.transact(lambda conn: self._setup(conn, create), lock="schema")
+
+    def transact(self, fn: Callable[[Connection], T], *, lock: str = "events") -> T:
+        """Run ``fn(conn)`` in one write transaction that holds the ledger's write lock from its first
+        statement (SQLite ``BEGIN IMMEDIATE``; on PostgreSQL a lock on ``events``), so the chain head it
+        reads cannot move under it and concurrent writers take turns. A busy database is retried with
+        backoff (``fn`` runs again from the start: it must not change anything outside the transaction)."""
+        delay = 0.05
+        for attempt in range(8):
+            try:
+                with self.engine.connect() as conn:
+                    conn.execution_options(harmledger_write=True)
+                    with conn.begin():
+                        if self.engine.dialect.name == "postgresql":
+                            if lock == "events":
+                                conn.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
+                            else:  # the tables may not exist yet
+                                conn.execute(text("SELECT pg_advisory_xact_lock(7243051)"))
+                        return fn(conn)
+            except OperationalError as e:
+                if attempt == 7 or not _busy(e):
+                    raise
+            time.sleep(delay * (1 + random.random()))
+            delay *= 2
+        raise AssertionError("unreachable")
+
+    def _setup(self, conn: Connection, create: bool) -> None:
+        """Bring an older ledger's schema up to date, then (``create``) make any missing table."""
+        insp = inspect(conn)
+        if insp.has_table("documents"):
+            self._migrate(conn, insp)
         if create:
-            metadata.create_all(self.engine)
-            with self.engine.begin() as conn:
-                if self.engine.dialect.name == "sqlite":
-                    conn.execute(text(TALLIES_VIEW))
-                    self._fts(conn)
-                else:
-                    conn.execute(text(TALLIES_VIEW.replace("CREATE VIEW IF NOT EXISTS", "CREATE OR REPLACE VIEW")))
+            metadata.create_all(conn)
+            if self.engine.dialect.name == "sqlite":
+                conn.execute(text(TALLIES_VIEW))
+                self._fts(conn)
+            else:
+                conn.execute(text(TALLIES_VIEW.replace("CREATE VIEW IF NOT EXISTS", "CREATE OR REPLACE VIEW")))
 
     @property
     def reactor(self):  # noqa: ANN201 - harmledger.react.Reactor, loaded on first use
@@ -226,48 +272,38 @@ class Ledger:
     def close(self) -> None:
         self.engine.dispose()
 
-    def _migrate(self) -> None:
+    def _migrate(self, conn: Connection, insp: Any) -> None:
         """Add columns that newer versions expect to an older ledger (nullable columns only; nothing is
-        rewritten). Ingest events written before a column existed simply do not record it."""
-        from sqlalchemy import inspect
-
-        insp = inspect(self.engine)
-        if not insp.has_table("documents"):
-            return
+        rewritten). Ingest events written before a column existed simply do not record it. Runs inside the
+        write lock, so two processes opening an old ledger at once migrate it once."""
         if not insp.has_table("reactions"):  # ledgers made before the react stage
-            reactions.create(self.engine, checkfirst=True)
-        have = {c["name"] for c in insp.get_columns("documents")}
-        with self.engine.begin() as conn:
-            if "captured_at" not in have:
-                conn.execute(text("ALTER TABLE documents ADD COLUMN captured_at VARCHAR(32)"))
+            reactions.create(conn, checkfirst=True)
+        if "captured_at" not in {c["name"] for c in insp.get_columns("documents")}:
+            conn.execute(text("ALTER TABLE documents ADD COLUMN captured_at VARCHAR(32)"))
         if insp.has_table("claims") and "killed_plus" not in {c["name"] for c in insp.get_columns("claims")}:
-            self._migrate_flags(insp.has_table("incidents"))
+            self._migrate_flags(conn, insp.has_table("incidents"))
 
-    def _migrate_flags(self, with_incidents: bool) -> None:
+    @staticmethod
+    def _migrate_flags(conn: Connection, with_incidents: bool) -> None:
         """Ledgers made before 0.12: the count flags and the plausibility mark as columns, filled in from each
         claim's stored JSON (derived columns only: the JSON and its hash are not touched; claims read before
         the plausibility check carry no mark until they are read again); the tallies view is made again
         with them. Incidents get theirs at the next ``resolve``."""
-        with self.engine.begin() as conn:
-            conn.execute(text("DROP VIEW IF EXISTS tallies"))
-            for col in ("killed_plus", "killed_vague", "injured_plus", "injured_vague", "implausible"):
-                conn.execute(text(f"ALTER TABLE claims ADD COLUMN {col} BOOLEAN"))
-            conn.execute(text("ALTER TABLE claims ADD COLUMN implausible_reason TEXT"))
-            if with_incidents:
-                for col in ("killed_plus", "killed_vague", "injured_plus", "injured_vague"):
-                    conn.execute(text(f"ALTER TABLE incidents ADD COLUMN {col} BOOLEAN"))
-                conn.execute(text("ALTER TABLE incidents ADD COLUMN n_implausible INTEGER"))
-            for r in conn.execute(select(claims.c.id, claims.c.json)).all():
-                cols = claim_columns(json.loads(r.json))
-                conn.execute(claims.update().where(claims.c.id == r.id).values(
-                    {k: cols[k] for k in ("killed_plus", "killed_vague", "injured_plus", "injured_vague",
-                                          "implausible", "implausible_reason")}))
+        conn.execute(text("DROP VIEW IF EXISTS tallies"))
+        for col in ("killed_plus", "killed_vague", "injured_plus", "injured_vague", "implausible"):
+            conn.execute(text(f"ALTER TABLE claims ADD COLUMN {col} BOOLEAN"))
+        conn.execute(text("ALTER TABLE claims ADD COLUMN implausible_reason TEXT"))
+        if with_incidents:
+            for col in ("killed_plus", "killed_vague", "injured_plus", "injured_vague"):
+                conn.execute(text(f"ALTER TABLE incidents ADD COLUMN {col} BOOLEAN"))
+            conn.execute(text("ALTER TABLE incidents ADD COLUMN n_implausible INTEGER"))
+        for r in conn.execute(select(claims.c.id, claims.c.json)).all():
+            cols = claim_columns(json.loads(r.json))
+            conn.execute(claims.update().where(claims.c.id == r.id).values(
+                {k: cols[k] for k in ("killed_plus", "killed_vague", "injured_plus", "injured_vague",
+                                      "implausible", "implausible_reason")}))
 
     # ------------------------------------------------------------------ audit log
-    def _lock_events(self, conn: Connection) -> None:
-        if self.engine.dialect.name == "postgresql":
-            conn.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
-
     def _last_event(self, conn: Connection) -> tuple[int, str]:
         row = conn.execute(select(events.c.seq, events.c.hash).order_by(events.c.seq.desc()).limit(1)).first()
         return (row.seq, row.hash) if row else (0, GENESIS)
@@ -309,7 +345,7 @@ class Ledger:
             with self.engine.connect() as conn:  # one lookup per batch for documents already stored
                 seen.update(conn.execute(select(documents.c.doc).where(
                     documents.c.doc.in_({d.doc for d, _cs in chunk}))).scalars())
-            pending: list[tuple[Document, list[dict[str, Any]]]] = []
+            pending: list[Pending] = []
             for d, cs in chunk:
                 if d.doc in seen:
                     stats.duplicates += 1
@@ -317,64 +353,77 @@ class Ledger:
                 seen.add(d.doc)
                 if cs is None:
                     cs = [c.to_dict() for c in extract(d)] if extract else []
-                pending.append((d, cs))
+                pending.append(Pending(d, cs, self._reactions_of(d, cs)))
                 if on_document:
                     on_document(d, len(cs))
             if pending:
                 self._write(pending, stats)
         return stats
 
-    def _write(self, items: list[tuple[Document, list[dict[str, Any]]]], stats: IngestStats) -> None:
+    def _reactions_of(self, d: Document, cs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The reactions rows of a page's comment thread (read before the write lock is taken)."""
+        if not d.comments:
+            return []
+        from ..react import article_perpetrators
+
+        # blame shifted away from the article's own perpetrators reads as denial
+        rs = self.reactor.react_document(d, perpetrators=article_perpetrators(cs))
+        return [reaction_row(d.doc, r.to_dict()) for r in rs]
+
+    def _write(self, items: list[Pending], stats: IngestStats) -> None:
         """Write a batch in one transaction; if the database refuses it, write its documents one by one so
-        that one bad document (say, a NUL character PostgreSQL will not store) costs only itself."""
+        that one bad document (say, a NUL character PostgreSQL will not store) costs only itself. A busy
+        database is waited for (see :meth:`transact`), never a reason to drop a document."""
         from sqlalchemy.exc import DBAPIError, StatementError
 
         try:
-            self._write_tx(items, stats)
+            written, dup = self.transact(lambda conn: self._write_tx(conn, items))
         except (DBAPIError, StatementError, ValueError, TypeError, OverflowError) as e:
+            if isinstance(e, OperationalError) and _busy(e):
+                raise  # still locked after every retry: the caller must know, nothing was dropped silently
             if len(items) == 1:
-                d = items[0][0]
+                d = items[0].doc
                 stats.errors += 1
                 stats.failed.append(f"harmledger: {d.source}: not stored ({type(e).__name__}: "
                                     f"{str(e).splitlines()[0][:160]})")
                 return
             for item in items:
                 self._write([item], stats)
+            return
+        stats.duplicates += dup
+        for p in written:  # counted once the transaction has committed
+            stats.documents += 1
+            stats.claims += len(p.claims)
+            stats.reactions += len(p.reactions)
 
-    def _write_tx(self, items: list[tuple[Document, list[dict[str, Any]]]], stats: IngestStats) -> None:
-        with self.engine.begin() as conn:
-            self._lock_events(conn)
-            last = list(self._last_event(conn))
-            for d, cs in items:
-                raw = d.raw if d.raw is not None else d.text.encode("utf-8")
-                at = now()
-                conn.execute(insert(documents).values(
-                    doc=d.doc, source=d.source, url=d.url, title=d.title, publisher=d.publisher, author=d.author,
-                    published=d.published, ingested_at=at, captured_at=d.captured_at, format=d.format, size=len(raw),
-                    encoding=d.encoding,
-                    text=d.text, raw=raw))
-                self.append_event(conn, "ingested", d.doc, {
-                    "doc": d.doc, "sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw),
-                    "text_sha256": sha256_text(d.text), **{k: getattr(d, k) for k in DOC_META}}, _last=last)
-                rows = [claim_row(d.doc, i, d.published, cd) for i, cd in enumerate(cs)]
-                if rows:
-                    conn.execute(insert(claims), rows)
-                self.append_event(conn, "extracted", d.doc, {"doc": d.doc, "claims": [r["hash"] for r in rows]},
-                                  _last=last)
-                if d.comments:
-                    from ..react import article_perpetrators
-
-                    # blame shifted away from the article's own perpetrators reads as denial
-                    rs = self.reactor.react_document(d, perpetrators=article_perpetrators(cs))
-                    rrows = [reaction_row(d.doc, r.to_dict()) for r in rs]
-                    if rrows:
-                        conn.execute(insert(reactions), rrows)
-                        self.append_event(conn, "reacted", d.doc, {"doc": d.doc, "reactions": [
-                            r["hash"] for r in rrows]}, _last=last)
-                        stats.reactions += len(rrows)
-            for _d, cs in items:  # counted once the transaction has committed
-                stats.documents += 1
-                stats.claims += len(cs)
+    def _write_tx(self, conn: Connection, items: list[Pending]) -> tuple[list[Pending], int]:
+        """The batch's rows and events, inside the write lock: documents another writer stored since the
+        batch was looked up are skipped (counted as duplicates)."""
+        there = set(conn.execute(select(documents.c.doc).where(
+            documents.c.doc.in_({p.doc.doc for p in items}))).scalars())
+        todo = [p for p in items if p.doc.doc not in there]
+        last = list(self._last_event(conn))
+        for p in todo:
+            d = p.doc
+            raw = d.raw if d.raw is not None else d.text.encode("utf-8")
+            at = now()
+            conn.execute(insert(documents).values(
+                doc=d.doc, source=d.source, url=d.url, title=d.title, publisher=d.publisher, author=d.author,
+                published=d.published, ingested_at=at, captured_at=d.captured_at, format=d.format, size=len(raw),
+                encoding=d.encoding, text=d.text, raw=raw))
+            self.append_event(conn, "ingested", d.doc, {
+                "doc": d.doc, "sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw), "ingested_at": at,
+                "text_sha256": sha256_text(d.text), **{k: getattr(d, k) for k in DOC_META}}, _last=last)
+            rows = [claim_row(d.doc, i, d.published, cd) for i, cd in enumerate(p.claims)]
+            if rows:
+                conn.execute(insert(claims), rows)
+            self.append_event(conn, "extracted", d.doc, {"doc": d.doc, "claims": [r["hash"] for r in rows]},
+                              _last=last)
+            if p.reactions:
+                conn.execute(insert(reactions), p.reactions)
+                self.append_event(conn, "reacted", d.doc, {"doc": d.doc, "reactions": [
+                    r["hash"] for r in p.reactions]}, _last=last)
+        return todo, len(items) - len(todo)
 
     # ------------------------------------------------------------------ resolution
     def claim_refs(self, conn: Connection, details: dict[int, Any] | None = None) -> list[ClaimRef]:
@@ -415,12 +464,6 @@ class Ledger:
         undone = {json.loads(r.payload)["seq"] for r in rows if r.kind == "undo"}
         return [r for r in rows if r.kind != "undo" and r.seq not in undone]
 
-    def last_window(self, conn: Connection) -> int:
-        """The resolution window last used on this ledger (1 day when never resolved)."""
-        row = conn.execute(select(events.c.payload).where(events.c.kind == "resolved").order_by(
-            events.c.seq.desc()).limit(1)).first()
-        return int(json.loads(row.payload).get("window_days", 1)) if row else 1
-
     def compute_incidents(self, conn: Connection, window_days: int
                           ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
         """Incident rows and incident-claim links from the claims and the analyst edits (nothing written)."""
@@ -445,23 +488,43 @@ class Ledger:
         return inc_rows, link_rows, len(refs)
 
     def resolve(self, window_days: int | None = None, actor: str | None = None) -> dict[str, int]:
-        """Recompute incidents from the incident claims and every analyst edit; logs a ``resolved`` event.
-        ``window_days`` defaults to the window last used on this ledger."""
-        with self.engine.begin() as conn:
-            self._lock_events(conn)
-            if window_days is None:
-                window_days = self.last_window(conn)
-            inc_rows, link_rows, n_claims = self.compute_incidents(conn, window_days)
-            conn.execute(delete(incident_claims))
-            conn.execute(delete(incidents))
-            if inc_rows:
-                conn.execute(insert(incidents), inc_rows)
-                conn.execute(insert(incident_claims), link_rows)
-            result = {"incidents": len(inc_rows), "claims": n_claims, "window_days": window_days}
-            self.append_event(conn, "resolved", None, {
-                **result, "digest": incidents_digest(inc_rows, link_rows), "digest_v": DIGEST_V,
-                "version": __version__}, actor=actor)
+        """Recompute incidents from the incident claims and every analyst edit; logs a ``resolved`` event
+        unless nothing changed. ``window_days`` defaults to the window last used on this ledger."""
+        return self.transact(lambda conn: self._resolve_tx(conn, window_days, actor))
+
+    def repair(self, actor: str | None = None) -> dict[str, int]:
+        """Re-derive the incidents after a crash left them behind their claims or edits (what ``verify``
+        calls *incomplete*); an audited ``resolved`` event marked ``repair``, even when nothing changes."""
+        return self.transact(lambda conn: self._resolve_tx(conn, None, actor, repair=True))
+
+    def _resolve_tx(self, conn: Connection, window_days: int | None, actor: str | None, *,
+                    repair: bool = False) -> dict[str, int]:
+        last = self.last_resolved(conn)
+        if window_days is None:
+            window_days = int(last[1].get("window_days", 1)) if last else 1
+        inc_rows, link_rows, n_claims = self.compute_incidents(conn, window_days)
+        result = {"incidents": len(inc_rows), "claims": n_claims, "window_days": window_days}
+        digest = incidents_digest(inc_rows, link_rows)
+        payload = {**result, "digest": digest, "digest_v": DIGEST_V, "version": __version__}
+        if not repair and last is not None and all(last[1].get(k) == v for k, v in payload.items()):
+            have = incidents_digest([dict(r._mapping) for r in conn.execute(select(incidents))],
+                                    [dict(r._mapping) for r in conn.execute(select(incident_claims))])
+            if have == digest:  # a no-op writes nothing
+                return result
+        conn.execute(delete(incident_claims))
+        conn.execute(delete(incidents))
+        if inc_rows:
+            conn.execute(insert(incidents), inc_rows)
+            conn.execute(insert(incident_claims), link_rows)
+        self.append_event(conn, "resolved", None, {**payload, "repair": True} if repair else payload, actor=actor)
         return result
+
+    @staticmethod
+    def last_resolved(conn: Connection) -> tuple[int, dict[str, Any]] | None:
+        """The last ``resolved`` event: its number and payload."""
+        row = conn.execute(select(events.c.seq, events.c.payload).where(events.c.kind == "resolved").order_by(
+            events.c.seq.desc()).limit(1)).first()
+        return (row.seq, json.loads(row.payload)) if row else None
 
     @staticmethod
     def _incident_row(s: IncidentSummary, refs: list[ClaimRef], details: dict[int, Any], grade: str,
@@ -529,15 +592,18 @@ class Ledger:
 
     def edit(self, kind: str, incident_id: str, *, other: str | None = None, claim_ids: list[int] | None = None,
              grade: str | None = None, note: str | None = None, actor: str | None = None) -> int:
-        """Record an analyst edit (merge, split, set-grade, note) as an audit event and re-resolve."""
-        with self.engine.begin() as conn:
-            self._lock_events(conn)
+        """Record an analyst edit (merge, split, set-grade, note) as an audit event and re-resolve, in one
+        transaction."""
+        def tx(conn: Connection) -> int:
             uids = self.incident_claim_uids(conn, incident_id)
             if kind == "merge":
+                if other == incident_id:
+                    raise ValueError("an incident cannot be merged with itself")
                 payload: dict[str, Any] = {"incident": incident_id, "other": other, "a": uids,
                                            "b": self.incident_claim_uids(conn, other or "")}
             elif kind == "split":
-                rows = conn.execute(select(claims.c.id, claims.c.claim_uid).where(claims.c.id.in_(claim_ids or [])))
+                ids = [i for i in claim_ids or [] if 0 < i < 2**31]
+                rows = conn.execute(select(claims.c.id, claims.c.claim_uid).where(claims.c.id.in_(ids)))
                 chosen = {r.id: r.claim_uid for r in rows}
                 missing = [i for i in claim_ids or [] if i not in chosen or chosen[i] not in uids]
                 if missing or not chosen:
@@ -554,19 +620,22 @@ class Ledger:
             else:
                 raise ValueError(f"unknown edit {kind!r}")
             seq = self.append_event(conn, kind, incident_id, payload, actor=actor)
-        self.resolve(actor=actor)
-        return seq
+            self._resolve_tx(conn, None, actor)
+            return seq
+
+        return self.transact(tx)
 
     def undo(self, seq: int, actor: str | None = None) -> int:
-        """Reverse an analyst edit by appending an ``undo`` event (nothing is deleted)."""
-        with self.engine.begin() as conn:
-            self._lock_events(conn)
-            row = conn.execute(select(events).where(events.c.seq == seq)).first()
+        """Reverse an analyst edit by appending an ``undo`` event (nothing is deleted), and re-resolve."""
+        def tx(conn: Connection) -> int:
+            row = conn.execute(select(events).where(events.c.seq == seq)).first() if 0 < seq < 2**31 else None
             if row is None or row.kind not in ("merge", "split", "set-grade", "note"):
                 raise KeyError(f"event {seq} is not an analyst edit")
             new = self.append_event(conn, "undo", row.subject, {"seq": seq, "kind": row.kind}, actor=actor)
-        self.resolve(actor=actor)
-        return new
+            self._resolve_tx(conn, None, actor)
+            return new
+
+        return self.transact(tx)
 
     # ------------------------------------------------------------------ reading
     def stats(self) -> dict[str, int]:
@@ -816,7 +885,21 @@ def _column_problems(where: str, row: Any, flat: dict[str, Any], what: str) -> l
     return out
 
 
+def _busy(e: OperationalError) -> bool:
+    """A lock held by another writer (SQLite busy/locked; PostgreSQL deadlock or serialisation failure)."""
+    msg = str(e.orig).lower() if e.orig is not None else str(e).lower()
+    return ("database is locked" in msg or "database is busy" in msg or "deadlock detected" in msg
+            or "could not serialize" in msg)
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """A write transaction takes SQLite's write lock at once (``BEGIN IMMEDIATE``), so no other writer can
+    move the chain head between its read and its insert; readers begin deferred and never block."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("harmledger_write") else "BEGIN")
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # the driver's own implicit BEGINs off: _sqlite_begin emits them
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
