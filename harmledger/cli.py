@@ -263,14 +263,31 @@ def reactions_cmd(paths: tuple[str, ...], all_paragraphs: bool, fmt: str, summar
     _nothing_read(stats)
 
 
-def _open(db: str | None):  # noqa: ANN202 - a Ledger
-    """An existing ledger, or a clear error (never a new empty ledger for a mistyped path)."""
-    from .store import Ledger
+def _open(db: str | None, *, create: bool = False):  # noqa: ANN202 - a Ledger
+    """An existing ledger (or, with ``create``, a new one), or one clear line saying why not — never a new
+    empty ledger for a mistyped path, never a traceback."""
+    from sqlalchemy.exc import DatabaseError, OperationalError
 
+    from .store import Ledger
+    from .store.ledger import db_url
+
+    url = db_url(db)
+    path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else None
+    if create and path and not os.path.isdir(os.path.dirname(path)):
+        raise click.ClickException(f"{db}: no directory {os.path.dirname(path)!r} for the ledger")
     try:
-        return Ledger(db, create=False)
+        return Ledger(db, create=create)
     except FileNotFoundError as e:
         raise click.ClickException(str(e)) from None
+    except (DatabaseError, OperationalError) as e:
+        what = str(getattr(e, "orig", e) or e).splitlines()[0][:160]
+        raise click.ClickException(f"{path or url}: not a readable harmledger ledger ({what})") from None
+
+
+def _out_ok(out: str) -> None:
+    """``--out`` names standard output (``-``) or a file in an existing directory."""
+    if out != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(out))):
+        raise click.ClickException(f"{out}: no directory {os.path.dirname(os.path.abspath(out))!r} to write in")
 
 
 DB_OPTION = click.option("--db", default=None, metavar="URL",
@@ -295,9 +312,7 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
     Re-ingesting the same bytes adds nothing. Bad inputs get one line on stderr; the exit code is 1 only
     when nothing could be read.
     """
-    from .store import Ledger
-
-    ledger = Ledger(db)
+    ledger = _open(db, create=True)
     stats: Counter[str] = Counter()
     dropped: dict[str, int] = {}
     if engine == "dask":
@@ -371,8 +386,8 @@ INCIDENT_COLUMNS = ["id", "date_start", "date_end", "place_name", "admin1", "whe
 @click.option("--admin1", help="Governorate, e.g. Idlib.")
 @click.option("--perpetrator", help="Perpetrator id, e.g. russia.")
 @click.option("--grade", type=click.Choice(GRADES))
-@click.option("--since", metavar="YYYY-MM-DD")
-@click.option("--until", metavar="YYYY-MM-DD")
+@click.option("--since", metavar="YYYY-MM-DD", callback=_check_published)
+@click.option("--until", metavar="YYYY-MM-DD", callback=_check_published)
 @click.option("--limit", type=int, default=None)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
 def incidents_cmd(db: str | None, admin1: str | None, perpetrator: str | None, grade: str | None,
@@ -403,20 +418,27 @@ def incidents_cmd(db: str | None, admin1: str | None, perpetrator: str | None, g
 @main.command("export")
 @DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(["csv", "geojson", "parquet", "ucdp", "acled"]), required=True)
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, allow_dash=True), required=True,
+              help="File to write (- : standard output).")
 def export_cmd(db: str | None, fmt: str, out_path: str) -> None:
     """Export incidents: CSV, GeoJSON points, Parquet, UCDP GED-style or ACLED-style columns."""
     from .present.export import export
 
-    n = export(_open(db), fmt, out_path)
-    click.echo(f"wrote {n} incidents to {out_path} ({fmt})")
+    _out_ok(out_path)
+    lg = _open(db)
+    try:
+        n = export(lg, fmt, out_path)
+    except OSError as e:
+        raise click.ClickException(f"{out_path}: cannot write ({e.strerror or e})") from None
+    click.echo(f"wrote {n} incidents to {'standard output' if out_path == '-' else out_path} ({fmt})",
+               err=out_path == "-")
 
 
 @main.command("tally")
 @DB_OPTION
 @click.option("--by", "by", default="month", show_default=True,
               help="Comma-separated keys: month, year, perpetrator, admin1, means, grade, country.")
-@click.option("--chart", "chart", type=click.Path(dir_okay=False), default=None,
+@click.option("--chart", "chart", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Also draw a bar chart (.png or .svg).")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
 def tally_cmd(db: str | None, by: str, chart: str | None, fmt: str) -> None:
@@ -429,9 +451,14 @@ def tally_cmd(db: str | None, by: str, chart: str | None, fmt: str) -> None:
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--by") from None
     if chart:
-        if not chart.lower().endswith((".png", ".svg")):
-            raise click.BadParameter("the chart file must end in .png or .svg", param_hint="--chart")
+        if chart != "-" and not chart.lower().endswith((".png", ".svg")):
+            raise click.BadParameter("the chart file must end in .png or .svg (or be - for a PNG on standard "
+                                     "output)", param_hint="--chart")
+        _out_ok(chart)
         tally_chart(rows, keys, chart)
+        if chart == "-":
+            click.echo("chart written to standard output", err=True)
+            return
     if fmt == "jsonl":
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
@@ -447,14 +474,19 @@ def tally_cmd(db: str | None, by: str, chart: str | None, fmt: str) -> None:
 
 @main.command("report")
 @DB_OPTION
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Directory for index.html.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, allow_dash=True), required=True,
+              help="Directory for index.html (- : the page on standard output).")
 @click.option("--title", default="harmledger — ready reference", show_default=True)
 def report_cmd(db: str | None, out_dir: str, title: str) -> None:
     """Write a self-contained static HTML report (map, incidents with evidence, tallies); opens offline."""
     from .present.report import write_report
 
-    path = write_report(_open(db), out_dir, title)
-    click.echo(f"report written to {path}")
+    lg = _open(db)
+    try:
+        path = write_report(lg, out_dir, title)
+    except OSError as e:
+        raise click.ClickException(f"{out_dir}: cannot write the report ({e.strerror or e})") from None
+    click.echo(f"report written to {'standard output' if out_dir == '-' else path}", err=out_dir == "-")
 
 
 @main.command("serve")

@@ -78,6 +78,11 @@ def filters(
     means: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
     target: Annotated[str | None, Query(max_length=64, pattern=ID_LIST)] = None,
 ) -> Filters:
+    from ..ingest import strict_date
+
+    for name, v in (("since", since), ("until", until)):
+        if v and strict_date(v) is None:
+            raise HTTPException(422, f"{name}: {v!r} is not a calendar date (YYYY-MM-DD)")
     return Filters(admin1, perpetrator, grade, since, until, q, means, target)
 
 
@@ -93,7 +98,8 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
     if allow_edits and not token:
         raise ValueError("editing needs a token")
     lg = ledger or Ledger(db, create=False)
-    app = FastAPI(title="harmledger", version="0.1.0",
+    # no Swagger UI: it loads its scripts from a CDN, and the server must work offline (see /docs below)
+    app = FastAPI(title="harmledger", version="0.1.0", docs_url=None, redoc_url=None,
                   description="A ledger of civilian-harm claims, incidents and their evidence "
                               f"({'editable with a token' if allow_edits else 'read-only'}).")
 
@@ -182,8 +188,8 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
 
     if allow_edits:
         def check(authorization: str | None) -> None:
-            given = (authorization or "").removeprefix("Bearer ").strip()
-            if not hmac.compare_digest(given.encode(), (token or "").encode()):
+            scheme, _, given = (authorization or "").strip().partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), (token or "").encode()):
                 raise HTTPException(401, "a valid bearer token is needed to edit")
 
         @app.post("/api/incidents/{incident_id}/{kind}")
@@ -199,7 +205,8 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             return {"event": seq}
 
         @app.post("/api/events/{seq}/undo")
-        def api_undo(seq: Annotated[int, Path(ge=1)], actor: Annotated[str, Query(min_length=1, max_length=100)],
+        def api_undo(seq: Annotated[int, Path(ge=1, le=2**31 - 1)],
+                     actor: Annotated[str, Query(min_length=1, max_length=100)],
                      authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
             check(authorization)
             try:
@@ -279,6 +286,23 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                  "<script src='/static/vendor/markercluster/leaflet.markercluster.js' defer></script>"
                  "<script src='/static/overview.js' defer></script>")
         return page("harmledger", body, extra)
+
+    @app.get("/docs", response_class=HTMLResponse)
+    def api_docs() -> HTMLResponse:
+        """The API's endpoints and parameters, drawn from its OpenAPI description (offline: no script)."""
+        e = html.escape
+        spec = app.openapi()
+        rows = []
+        for path, ops in spec.get("paths", {}).items():
+            for method, op in ops.items():
+                params = "".join(
+                    f"<li><code>{e(p['name'])}</code> ({e(p.get('in', ''))}"
+                    f"{', required' if p.get('required') else ''}){': ' + e(p.get('description', ''))}</li>"
+                    for p in op.get("parameters", []))
+                rows.append(f"<h3><code>{e(method.upper())} {e(path)}</code></h3><p>{e(op.get('summary', ''))}</p>"
+                            + (f"<ul>{params}</ul>" if params else ""))
+        return page("harmledger API", "<h1>harmledger API</h1><p class='meta'>The machine-readable description: "
+                                      "<a href='/openapi.json'>/openapi.json</a>.</p>" + "".join(rows))
 
     @app.get("/basemap/{name}.geojson")
     def basemap(name: Literal["syria_admin1", "world_admin0_ne110m"]) -> Response:

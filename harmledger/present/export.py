@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -68,10 +71,33 @@ def _date_prec(a: str | None, b: str | None) -> int | None:
     return 3 if days <= 13 else (4 if days <= 31 else 5)
 
 
-def export(lg: Ledger, fmt: str, out: str | Path) -> int:
-    """Write all incidents in ``fmt`` (csv | geojson | parquet | ucdp | acled) to ``out``; returns rows."""
-    rows = list(lg.incidents(order="date"))
+@contextmanager
+def output(out: str | Path, *, binary: bool = False) -> Iterator[Any]:
+    """A stream to write ``out`` to: standard output for ``-``; else a file that appears whole or not at all
+    (written beside it, then renamed). Raises OSError naming the path."""
+    if str(out) == "-":
+        stream = sys.stdout.buffer if binary else sys.stdout
+        yield stream
+        stream.flush()
+        return
     path = Path(out)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"no directory {str(path.parent)!r} to write {path.name!r} in")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with (open(tmp, "wb") if binary else open(tmp, "w", encoding="utf-8", newline="")) as f:
+            yield f
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def export(lg: Ledger, fmt: str, out: str | Path) -> int:
+    """Write all incidents in ``fmt`` (csv | geojson | parquet | ucdp | acled) to ``out`` (``-``: standard
+    output); returns rows."""
+    rows = list(lg.incidents(order="date"))
+    path = out
     if fmt == "csv":
         _write_csv(path, INCIDENT_FIELDS, rows)
     elif fmt == "geojson":
@@ -79,13 +105,19 @@ def export(lg: Ledger, fmt: str, out: str | Path) -> int:
                   "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
                   "properties": {k: r[k] for k in INCIDENT_FIELDS if k not in ("lat", "lon")}}
                  for r in rows if r["lat"] is not None and r["lon"] is not None]
-        path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False), "utf-8")
+        with output(path) as f:
+            f.write(json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False))
         return len(feats)
     elif fmt == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        pq.write_table(pa.Table.from_pylist([{k: r[k] for k in INCIDENT_FIELDS} for r in rows]), path)
+        table = pa.Table.from_pylist([{k: r[k] for k in INCIDENT_FIELDS} for r in rows],
+                                     schema=None if rows else pa.schema([(k, pa.string()) for k in INCIDENT_FIELDS]))
+        with output(path, binary=True) as f:
+            sink = pa.BufferOutputStream()
+            pq.write_table(table, sink)
+            f.write(sink.getvalue().to_pybytes())
     elif fmt == "ucdp":
         quotes = _first_quotes(lg)
         out_rows = [{
@@ -120,8 +152,8 @@ def export(lg: Ledger, fmt: str, out: str | Path) -> int:
     return len(rows)
 
 
-def _write_csv(path: Path, fields: list[str], rows: Iterable[dict[str, Any]]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as f:
+def _write_csv(path: str | Path, fields: list[str], rows: Iterable[dict[str, Any]]) -> None:
+    with output(path) as f:
         w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         w.writeheader()
         for r in rows:
@@ -197,5 +229,9 @@ def tally_chart(rows: list[dict[str, Any]], by: list[str], out: str | Path | Any
     ax.set_title(f"harmledger: killed by {' and '.join(by)}")
     ax.tick_params(axis="x", labelrotation=70, labelsize=7)
     fig.tight_layout()
-    fig.savefig(out, format=fmt)
+    if isinstance(out, str | Path):
+        with output(out, binary=True) as f:
+            fig.savefig(f, format=fmt or Path(out).suffix.lstrip(".").lower() or "png")
+    else:
+        fig.savefig(out, format=fmt)
     plt.close(fig)

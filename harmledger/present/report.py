@@ -210,8 +210,12 @@ vertical-align:top;text-align:left}th{background:#f4f4f4}mark{background:#ffe38a
 
 
 def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — ready reference") -> Path:
+    """``index.html`` in ``out_dir`` (made if missing), or the page on standard output for ``-``."""
+    from .export import output
+
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    if str(out_dir) != "-":
+        out.mkdir(parents=True, exist_ok=True)
     stats = lg.stats()
     ver = lg.verify()
     incs = list(lg.incidents(order="date"))
@@ -283,6 +287,7 @@ def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — r
                      f"<td class='meta'>{e(t.publisher or t.source or '')} {e(t.published or '')}</td></tr>")
     parts.append("</table><p class='meta'>Made with harmledger. Evidence is quoted from the stored originals; "
                  "every original is kept byte-exact and verifiable in the ledger.</p></body></html>")
-    path = out / "index.html"
-    path.write_text("".join(parts), "utf-8")
+    path = out if str(out_dir) == "-" else out / "index.html"
+    with output(path) as f:
+        f.write("".join(parts))
     return path

@@ -680,7 +680,7 @@ class Ledger:
             else:
                 sub = select(incident_claims.c.incident_id).select_from(
                     incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id)).where(
-                    *[claims.c.quote.ilike(f"%{w}%") for w in (words or [q])])
+                    *[claims.c.quote.ilike("%" + _like_escape(w) + "%", escape="!") for w in (words or [q])])
             cond.append(incidents.c.id.in_(sub))
         return cond
 
@@ -883,6 +883,11 @@ def _column_problems(where: str, row: Any, flat: dict[str, Any], what: str) -> l
         if not same:
             out.append(Problem(where, f"column {col} is {got!r} but the {what} says {v!r}"))
     return out
+
+
+def _like_escape(s: str) -> str:
+    """``s`` as literal text in a LIKE pattern (escape character ``!``): ``%`` and ``_`` match themselves."""
+    return s.replace("!", "!!").replace("%", "!%").replace("_", "!_")
 
 
 def _busy(e: OperationalError) -> bool:
