@@ -342,17 +342,45 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
 @main.command("verify")
 @DB_OPTION
 def verify_cmd(db: str | None) -> None:
-    """Re-hash every original and claim and walk the audit chain; exit 0 only when all is intact."""
+    """Re-hash every original and claim and walk the audit chain; exit 0 when all is intact, 1 when anything
+    was changed after it was written (tampering), 3 when only derived incidents are behind their claims
+    (an interrupted ingest or edit: run ``harmledger repair``)."""
 
     rep = _open(db).verify()
     for p in rep.problems:
         click.echo(f"TAMPERED {p}", err=True)
-    status = "intact" if rep.ok else f"{len(rep.problems)} problem(s)"
+    for p in rep.incomplete:
+        click.echo(f"INCOMPLETE {p}; `harmledger repair` derives them again (nothing was altered)", err=True)
+    if rep.problems:
+        status = f"{len(rep.problems)} problem(s)"
+    else:
+        status = "intact" + (" but incomplete" if rep.incomplete else "")
     click.echo(f"verified {rep.documents} documents, {rep.claims} claims, {rep.reactions} reactions, {rep.events} "
                f"events: {status}")
     click.echo(f"head: event {rep.head[0]} {rep.head[1]} (keep a copy elsewhere: a hash chain cannot show "
                "that its newest events were cut off)")
-    sys.exit(0 if rep.ok else 1)
+    sys.exit(1 if rep.problems else (3 if rep.incomplete else 0))
+
+
+@main.command("repair")
+@DB_OPTION
+@click.option("--actor", default=None, help="Who repairs (recorded in the audit event).")
+def repair_cmd(db: str | None, actor: str | None) -> None:
+    """Derive the incidents again after a crash left them behind their claims or edits (what ``verify``
+    reports as INCOMPLETE), as an audited ``resolved`` event. Refused on a ledger with tampering findings:
+    repairing would paper over them."""
+    lg = _open(db)
+    rep = lg.verify()
+    if rep.problems:
+        for p in rep.problems:
+            click.echo(f"TAMPERED {p}", err=True)
+        raise click.ClickException(f"{len(rep.problems)} tampering finding(s): not repaired (investigate first; "
+                                   "repair only re-derives what a crash left behind)")
+    res = lg.repair(actor=actor)
+    after = lg.verify()
+    click.echo(f"repaired: {res['incidents']} incidents from {res['claims']} claims "
+               f"({len(rep.incomplete)} incomplete finding(s) before, {len(after.incomplete)} after)")
+    sys.exit(0 if after.ok and not after.incomplete else 1)
 
 
 @main.command("stats")

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, delete, event, func, insert, inspect, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from .. import __version__
 from ..model import Claim, Document
@@ -64,20 +64,26 @@ def db_url(db: str | None) -> str:
 
 
 DOC_META = ("source", "url", "title", "publisher", "author", "published", "captured_at", "format", "encoding")
-INCIDENT_CHECKED = ("killed_min", "killed_max", "injured_min", "injured_max", "grade", "grade_by", "place_name",
-                    "admin1", "where_prec", "date_start", "date_end", "perpetrators", "means", "targets", "n_claims",
-                    "n_sources", "notes", "killed_plus", "killed_vague", "injured_plus", "injured_vague",
-                    "n_implausible")
+DIGEST_V = 4  # the incidents digest's format: 4 covers every column of the incidents table
+# the columns the digest of format 3 (0.12) covered; a ledger last resolved then is checked on these
+INCIDENT_CHECKED_V3 = ("killed_min", "killed_max", "injured_min", "injured_max", "grade", "grade_by", "place_name",
+                       "admin1", "where_prec", "date_start", "date_end", "perpetrators", "means", "targets",
+                       "n_claims", "n_sources", "notes", "killed_plus", "killed_vague", "injured_plus",
+                       "injured_vague", "n_implausible")
+INCIDENT_CHECKED = tuple(c.name for c in incidents.columns if c.name != "id")
+# events after which the incidents must be derived again
+CHANGES_INCIDENTS = ("ingested", "extracted", "merge", "split", "set-grade", "note", "undo")
 
 
-def incidents_digest(inc_rows: list[dict[str, Any]], link_rows: list[dict[str, Any]]) -> str:
-    """One hash over every incident's figures, grade, notes and claims (what ``resolved`` vouches for)."""
+def incidents_digest(inc_rows: list[dict[str, Any]], link_rows: list[dict[str, Any]], v: int = DIGEST_V) -> str:
+    """One hash over every incident's columns and claims (what ``resolved`` vouches for)."""
+    cols = INCIDENT_CHECKED if v >= 4 else INCIDENT_CHECKED_V3
     members: dict[str, list[int]] = {}
     for x in link_rows:
         members.setdefault(x["incident_id"], []).append(x["claim_id"])
     h = hashlib.sha256()
     for r in sorted(inc_rows, key=lambda r: r["id"]):
-        h.update(canonical([r["id"], sorted(members.get(r["id"], [])), [r[k] for k in INCIDENT_CHECKED]]).encode())
+        h.update(canonical([r["id"], sorted(members.get(r["id"], [])), [r[k] for k in cols]]).encode())
     return h.hexdigest()
 
 
@@ -168,7 +174,8 @@ class VerifyReport:
     claims: int = 0
     events: int = 0
     reactions: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # tampering: what was written has been changed
+    incomplete: list[Problem] = field(default_factory=list)  # derived tables a crash left behind (``repair``)
     head: tuple[int, str] = (0, GENESIS)  # last event number and hash: keep a copy elsewhere to anchor
 
     @property
@@ -770,6 +777,7 @@ class Ledger:
             extracted: dict[str, list[str]] = {}
             reacted: dict[str, list[str]] = {}
             resolved: dict[str, Any] | None = None
+            resolved_seq = last_change = 0
             prev, expect = GENESIS, 1
             for r in conn.execute(select(events).order_by(events.c.seq)):
                 rep.events += 1
@@ -793,11 +801,14 @@ class Ledger:
                 elif r.kind == "reacted":
                     reacted[p.get("doc", "")] = p.get("reactions", [])
                 elif r.kind == "resolved":
-                    resolved = p
+                    resolved, resolved_seq = p, r.seq
+                if r.kind in CHANGES_INCIDENTS:
+                    last_change = r.seq
                 prev, expect = r.hash, r.seq + 1
             rep.head = (expect - 1, prev)
             seen_docs: dict[str, str | None] = {}
-            cols = [documents.c.doc, documents.c.raw, documents.c.text, *[documents.c[k] for k in DOC_META]]
+            cols = [documents.c.doc, documents.c.raw, documents.c.text, documents.c.size, documents.c.ingested_at,
+                    *[documents.c[k] for k in DOC_META]]
             for r in conn.execute(select(*cols)):
                 rep.documents += 1
                 seen_docs[r.doc] = r.published
@@ -811,6 +822,11 @@ class Ledger:
                     continue
                 if ev.get("sha256") != r.doc:
                     rep.problems.append(Problem(where, "the 'ingested' event records other bytes"))
+                if r.size != len(r.raw) or ("size" in ev and ev["size"] != r.size):
+                    rep.problems.append(Problem(where, f"size is {r.size!r} but the original has {len(r.raw)} bytes"))
+                if "ingested_at" in ev and ev["ingested_at"] != r.ingested_at:
+                    rep.problems.append(Problem(where, f"ingested_at is {r.ingested_at!r} but was recorded as "
+                                                       f"{ev['ingested_at']!r}"))
                 if "text_sha256" in ev and sha256_text(r.text) != ev["text_sha256"]:
                     rep.problems.append(Problem(where, "extracted text changed (claim spans no longer point at it)"))
                 for k in DOC_META:
@@ -850,25 +866,56 @@ class Ledger:
                 if reacted.get(d) != per_doc_r.get(d):
                     rep.problems.append(Problem(f"document {d}", "the stored reactions differ from those recorded "
                                                                  "by its 'reacted' event (added, removed or changed)"))
-            # the incidents table must be what the last 'resolved' event vouched for (its digest covers every
-            # incident's figures, grade, notes and claims); a ledger resolved by this version is also
-            # recomputed from its claims and edits
-            if resolved is not None and not rep.problems:
-                have_rows = [dict(r._mapping) for r in conn.execute(select(incidents))]
-                have_links = [dict(r._mapping) for r in conn.execute(select(incident_claims))]
-                have = incidents_digest(have_rows, have_links)
-                if resolved.get("digest_v") == DIGEST_V and have != resolved.get("digest"):
-                    rep.problems.append(Problem("incidents", "the incidents table changed after the last 'resolved' "
-                                                             "event (figures, grades, notes or claims)"))
-                elif resolved.get("version") == __version__:
-                    want, links, _n = self.compute_incidents(conn, int(resolved.get("window_days", 1)))
-                    if incidents_digest(want, links) != have:
-                        wmap = {r["id"]: r for r in want}
-                        bad = [r["id"] for r in have_rows if r["id"] not in wmap or
-                               any(r[k] != wmap[r["id"]][k] for k in INCIDENT_CHECKED)]
-                        rep.problems.append(Problem("incidents", f"the incidents table does not match its claims "
-                                                                 f"and edits ({len(bad)} altered, e.g. {bad[:3]})"))
+            if not rep.problems:
+                self._check_incidents(conn, rep, resolved, resolved_seq, last_change)
+            if self.has_fts() and not rep.problems:
+                try:  # the search index agrees with the claims it indexes
+                    conn.execute(text("INSERT INTO claims_fts(claims_fts, rank) VALUES ('integrity-check', 1)"))
+                except DatabaseError:
+                    rep.problems.append(Problem("claims_fts", "the word index does not match the claims' text "
+                                                              "(search results would be wrong)"))
         return rep
+
+    def _check_incidents(self, conn: Connection, rep: VerifyReport, resolved: dict[str, Any] | None,
+                         resolved_seq: int, last_change: int) -> None:
+        """The incidents table must be what the last ``resolved`` event vouched for (its digest covers every
+        column and claim link); a ledger resolved by this version is also recomputed from its claims and
+        edits. Incidents left behind by a crash (claims or edits after the last ``resolved``) are
+        *incomplete*, not tampered."""
+        have_rows = [dict(r._mapping) for r in conn.execute(select(incidents))]
+        have_links = [dict(r._mapping) for r in conn.execute(select(incident_claims))]
+        if resolved is None:
+            if have_rows or have_links:
+                rep.problems.append(Problem("incidents", "incidents are stored but were never resolved (no "
+                                                         "'resolved' event)"))
+            elif last_change and self.compute_incidents(conn, 1)[0]:
+                rep.incomplete.append(Problem("incidents", "the claims were never resolved into incidents (an "
+                                                           "interrupted first ingest?)"))
+            return
+        v = resolved.get("digest_v")
+        if v in (3, DIGEST_V) and incidents_digest(have_rows, have_links, v) != resolved.get("digest"):
+            rep.problems.append(Problem("incidents", f"the incidents table changed after the last 'resolved' event "
+                                                     f"(event {resolved_seq}): figures, places, grades, notes, "
+                                                     "counts or claims"))
+            return
+        behind = last_change > resolved_seq
+        stale = Problem("incidents", f"behind the claims and edits: event {last_change} came after the last "
+                                     f"'resolved' (event {resolved_seq}), as an interrupted ingest or edit leaves it")
+        if resolved.get("version") != __version__:
+            if behind:
+                rep.incomplete.append(stale)
+            return
+        want, links, _n = self.compute_incidents(conn, int(resolved.get("window_days", 1)))
+        if incidents_digest(want, links) == incidents_digest(have_rows, have_links):
+            return
+        if behind:
+            rep.incomplete.append(stale)
+            return
+        wmap = {r["id"]: r for r in want}
+        bad = [r["id"] for r in have_rows if r["id"] not in wmap or
+               any(r[k] != wmap[r["id"]][k] for k in INCIDENT_CHECKED)]
+        rep.problems.append(Problem("incidents", f"the incidents table does not match its claims and edits "
+                                                 f"({len(bad)} altered, e.g. {bad[:3]})"))
 
 
 def _column_problems(where: str, row: Any, flat: dict[str, Any], what: str) -> list[Problem]:
