@@ -71,3 +71,41 @@ def test_sigkill_mid_ingest_then_rerun(tmp_path):
                        text=True, timeout=600)
     assert v.returncode == 0, v.stderr
     assert f"verified {N} documents" in v.stdout and "intact" in v.stdout
+
+
+def test_sigkill_at_random_points_on_a_resolved_ledger_is_never_tampering(tmp_path):
+    """Five kills at random moments of ingests into a ledger already resolved (during reading, storing,
+    or the final resolve): `verify` may say INCOMPLETE (exit 3), never TAMPERED, and `repair` makes it
+    intact."""
+    import random
+
+    src = tmp_path / "reports.jsonl"
+    corpus(src)
+    lines = src.read_text("utf-8").splitlines(keepends=True)
+    db = tmp_path / "ledger.db"
+    first = tmp_path / "first.jsonl"
+    first.write_text("".join(lines[:300]), "utf-8")
+    cli = [sys.executable, "-m", "harmledger.cli"]
+    subprocess.run([*cli, "ingest", str(first), "--db", str(db), "--no-progress"], check=True, capture_output=True,
+                   timeout=300)
+    rng = random.Random(16)
+    verdicts = []
+    for k in range(5):
+        part = tmp_path / f"part{k}.jsonl"
+        part.write_text("".join(lines[300 + k * 400:300 + (k + 1) * 400]), "utf-8")
+        p = subprocess.Popen([*cli, "ingest", str(part), "--db", str(db), "--no-progress"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.5, 6.0))
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        v = subprocess.run([*cli, "verify", "--db", str(db)], capture_output=True, text=True, timeout=600)
+        assert "TAMPERED" not in v.stderr, v.stderr
+        assert v.returncode in (0, 3), v.stderr
+        verdicts.append(v.returncode)
+        if v.returncode == 3:
+            assert "INCOMPLETE" in v.stderr
+    print("verify after each kill:", verdicts)
+    r = subprocess.run([*cli, "repair", "--db", str(db)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr + r.stdout
+    v = subprocess.run([*cli, "verify", "--db", str(db)], capture_output=True, text=True, timeout=600)
+    assert v.returncode == 0 and "intact" in v.stdout and "incomplete" not in v.stdout, v.stderr

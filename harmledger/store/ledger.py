@@ -914,8 +914,10 @@ class Ledger:
         wmap = {r["id"]: r for r in want}
         bad = [r["id"] for r in have_rows if r["id"] not in wmap or
                any(r[k] != wmap[r["id"]][k] for k in INCIDENT_CHECKED)]
+        what = (f"{len(bad)} altered, e.g. {bad[:3]}" if bad else
+                "the incidents' claims are not the claims they were resolved from")
         rep.problems.append(Problem("incidents", f"the incidents table does not match its claims and edits "
-                                                 f"({len(bad)} altered, e.g. {bad[:3]})"))
+                                                 f"({what})"))
 
 
 def _column_problems(where: str, row: Any, flat: dict[str, Any], what: str) -> list[Problem]:
