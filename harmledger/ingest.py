@@ -16,12 +16,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .model import Document
 from .segment import threads
 
 #: Larger files are refused (the whole file would be held in memory).
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 50 * 1024 * 1024  # one input (file, stdin, decompressed archive, WARC record)
+MAX_LINE = 16 * 1024 * 1024  # one JSONL line (one document)
 TEXT_EXT = {".txt", ".text", ".md"}
 HTML_EXT = {".html", ".htm", ".xhtml"}
 # a .warc / .warc.gz crawl archive: HTML responses become documents (see warc_documents)
@@ -172,10 +174,17 @@ def jsonl_documents(data: bytes, source: str, *, published: str | None = None
         if not line.strip():
             continue
         where = f"{source}:{lineno}"
+        if len(line) > MAX_LINE:
+            yield ReadError(where, f"line too long ({len(line) / 2**20:.0f} MB > {MAX_LINE // 2**20} MB)")
+            continue
         try:
             obj = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            yield ReadError(where, f"invalid JSON ({e.__class__.__name__}: {str(e)[:80]})")
+        except RecursionError:
+            yield ReadError(where, "invalid JSON (nested too deeply)")
+            continue
+        except ValueError as e:  # JSONDecodeError, UnicodeDecodeError, a number of thousands of digits
+            msg = str(e).split(":")[0] if "digits" in str(e) else f"{e.__class__.__name__}: {str(e)[:80]}"
+            yield ReadError(where, f"invalid JSON ({msg})")
             continue
         if not isinstance(obj, dict):
             yield ReadError(where, "a JSONL line must be an object with 'text' or 'html'")
@@ -209,6 +218,8 @@ def jsonl_documents(data: bytes, source: str, *, published: str | None = None
                 yield ReadError(where, "no 'text' or 'html' field with content")
         except ValueError as e:
             yield ReadError(where, str(e))
+        except RecursionError:
+            yield ReadError(where, "page nested too deeply to read")
 
 
 def _sniff(data: bytes) -> str:
@@ -241,20 +252,37 @@ def read_bytes(data: bytes, source: str, fmt: str, *, published: str | None = No
             yield text_document(data, source, published=published, fmt=fmt)
     except ValueError as e:
         yield ReadError(source, str(e))
+    except RecursionError:
+        yield ReadError(source, "page nested too deeply to read")
+
+
+def _too_large() -> ValueError:
+    return ValueError(f"file too large when decompressed (> {MAX_BYTES // 2**20} MB)")
 
 
 def _unzstd(data: bytes) -> bytes:
-    """Decompress a .zst file, refusing more than MAX_BYTES of output."""
+    """Decompress a .zst file: every frame, each read to its end (a truncated frame is an error, not a
+    shorter original), refusing more than MAX_BYTES of output. Input is fed in small pieces so that a
+    decompression bomb is stopped before it fills memory."""
     import zstandard
 
+    out = bytearray()
+    pos, step = 0, 4096
     try:
-        with zstandard.ZstdDecompressor().stream_reader(data) as r:
-            out = r.read(MAX_BYTES + 1)
+        while pos < len(data):
+            d = zstandard.ZstdDecompressor().decompressobj()
+            while not d.eof and pos < len(data):
+                piece = data[pos:pos + step]
+                out += d.decompress(piece)
+                pos += len(piece)
+                if len(out) > MAX_BYTES:
+                    raise _too_large()
+            if not d.eof:
+                raise ValueError("truncated zstd file (it ends inside a frame)")
+            pos -= len(d.unused_data)
     except zstandard.ZstdError as e:
         raise ValueError(f"corrupt zstd file ({e})") from None
-    if len(out) > MAX_BYTES:
-        raise ValueError(f"file too large when decompressed (> {MAX_BYTES // 2**20} MB)")
-    return out
+    return bytes(out)
 
 
 def warc_documents(path: Path, *, prefilter: bool = True, stats: dict[str, int] | None = None
@@ -268,20 +296,25 @@ def warc_documents(path: Path, *, prefilter: bool = True, stats: dict[str, int] 
 
     pf = load_prefilter() if prefilter else None
     st = stats if stats is not None else {}
+    where = str(path)
     try:
         with open(path, "rb") as f:
             it = ArchiveIterator(f)
             for rec in it:
+                where = f"{path}@{it.offset}"  # the record's start (get_record_offset() would consume it)
                 if rec.rec_type != "response":
                     continue
                 ctype = (rec.http_headers.get_header("Content-Type") or "") if rec.http_headers else ""
                 if "html" not in ctype.lower():
                     st["non_html"] = st.get("non_html", 0) + 1
                     continue
-                raw = rec.content_stream().read(MAX_BYTES + 1)
-                where = f"{path}@{it.get_record_offset()}"
-                if len(raw) > MAX_BYTES:
+                raw = _read_record(rec)
+                if raw is None:
                     yield ReadError(where, "record too large")
+                    continue
+                if rec.raw_stream.limit:  # fewer bytes than its Content-Length: a cut record, never an original
+                    yield ReadError(where, f"truncated record: {rec.raw_stream.limit} of its {rec.length} declared "
+                                           "bytes are missing")
                     continue
                 if pf is not None and not pf.keep_bytes(raw):
                     st["offtopic"] = st.get("offtopic", 0) + 1
@@ -293,24 +326,54 @@ def warc_documents(path: Path, *, prefilter: bool = True, stats: dict[str, int] 
                 except ValueError as e:
                     yield ReadError(where, str(e))
                     continue
+                except RecursionError:
+                    yield ReadError(where, "page nested too deeply to read")
+                    continue
                 d.captured_at = captured
                 yield d
-    except (ArchiveLoadFailed, OSError, ValueError) as e:
-        yield ReadError(str(path), f"not a readable WARC file ({str(e).splitlines()[0][:120]})")
+            size = os.fstat(f.fileno()).st_size
+            if it.offset < size:  # warcio stops quietly at a cut compressed record
+                yield ReadError(f"{path}@{it.offset}", f"truncated or damaged archive: {size - it.offset} bytes "
+                                                        "after the last whole record could not be read")
+    except (ArchiveLoadFailed, OSError, ValueError, EOFError) as e:
+        yield ReadError(where, f"not a readable WARC record ({(str(e).splitlines() or [''])[0][:120]})")
+    except (AttributeError, TypeError, IndexError, KeyError) as e:  # warcio's own errors on some damaged headers
+        yield ReadError(where, f"damaged WARC record ({e.__class__.__name__})")
+
+
+def _read_record(rec: Any) -> bytes | None:
+    """A WARC record's payload read to its end, or None above MAX_BYTES."""
+    stream = rec.content_stream()
+    parts, n = [], 0
+    while chunk := stream.read(1 << 20):
+        parts.append(chunk)
+        n += len(chunk)
+        if n > MAX_BYTES:
+            return None
+    return b"".join(parts)
 
 
 def _gunzip(data: bytes) -> bytes:
-    """Decompress a .gz file, refusing more than MAX_BYTES of output."""
+    """Decompress a .gz file: every member (``cat a.gz b.gz`` is one file), each read to its end with its
+    CRC and length checked (a truncated file is an error, not a shorter original), refusing more than
+    MAX_BYTES of output."""
     import zlib
 
-    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = d.decompress(data, MAX_BYTES + 1)
-    except zlib.error as e:
-        raise ValueError(f"corrupt gzip file ({e})") from None
-    if len(out) > MAX_BYTES:
-        raise ValueError(f"file too large when decompressed (> {MAX_BYTES // 2**20} MB)")
-    return out
+    out = bytearray()
+    rest = data
+    while True:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += d.decompress(rest, MAX_BYTES + 1 - len(out))
+        except zlib.error as e:
+            raise ValueError(f"corrupt gzip file ({e})") from None
+        if len(out) > MAX_BYTES or d.unconsumed_tail:
+            raise _too_large()
+        if not d.eof:
+            raise ValueError("truncated gzip file (it ends inside its compressed data)")
+        rest = d.unused_data
+        if not rest.strip(b"\0"):  # the end, or the zero padding some tape and block writers add
+            return bytes(out)
 
 
 def _format_of(path: Path, data: bytes) -> str:
@@ -349,7 +412,18 @@ def read_path(path: str | os.PathLike[str], *, published: str | None = None, pre
     are off-topic). ``stats`` counts what was dropped (``offtopic``, ``non_html``)."""
     spath = str(path)
     if spath == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            yield ReadError("<stdin>", f"input too large (> {MAX_BYTES // 2**20} MB)")
+            return
+        try:  # compressed input on a pipe is read like a .gz / .zst file, with the same bounds
+            if data[:2] == b"\x1f\x8b":
+                data = _gunzip(data)
+            elif data[:4] == b"\x28\xb5\x2f\xfd":
+                data = _unzstd(data)
+        except ValueError as e:
+            yield ReadError("<stdin>", str(e))
+            return
         yield from read_bytes(data, "<stdin>", _sniff(data), published=published)
         return
     p = Path(spath)
