@@ -306,3 +306,33 @@ def test_fuzz_warc(warc_bases, data):
     docs = _docs(_read_file("fuzz.warc.gz" if gz else "fuzz.warc", raw, prefilter=False))
     if raw == base[:cut]:  # only cut: each document is a whole record of the archive, never a fragment
         assert {d.doc for d in docs} <= whole
+
+
+def test_a_count_no_database_integer_holds_is_kept_as_written_and_flagged(ledger, dev_units):
+    """A real headline whose figure a hostile (or broken) page inflated past 2**63 - 1: the document and its
+    claim are stored, the figure kept exactly in the claim's JSON, its columns null, the claim flagged and
+    never counted in an incident's range; the ledger verifies intact (SQLite and PostgreSQL)."""
+    from helpers import make_doc
+
+    from harmledger.extract import get_extractor
+
+    real = dev_units["u0000"]["text"]  # "At least 18 civilians, mostly children and citizen women killed by …"
+    huge = "9" * 30
+    docs = [make_doc(real.replace("18", huge, 1), "2016-07-29", "SOHR"),
+            make_doc(real, "2016-07-29", "LCC")]
+    st_ = ledger.ingest(docs, get_extractor().extract_document)
+    assert st_.documents == 2 and st_.errors == 0
+    ledger.resolve()
+    from sqlalchemy import text
+
+    with ledger.engine.connect() as con:
+        row = con.execute(text("SELECT json, killed_min, killed_max, implausible, implausible_reason FROM claims "
+                               "WHERE doc = :d"), {"d": docs[0].doc}).one()
+    c = json.loads(row.json)
+    assert c["killed"]["min"] == int(huge) and huge in c["killed"]["evidence"]
+    assert f'"min": {huge}' in row.json or f'"min":{huge}' in row.json  # the figure as written, not rounded
+    assert row.killed_min is None and row.killed_max is None and row.implausible
+    assert "too large to store as a number" in row.implausible_reason
+    (inc,) = [i for i in ledger.incidents() if i["n_claims"] == 2]
+    assert inc["killed_min"] == 18 and inc["n_implausible"] == 1
+    assert ledger.verify().ok

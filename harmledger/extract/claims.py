@@ -160,13 +160,13 @@ class Extractor:
         # pass 2: claims, with the governorates the document names as context
         claims: list[Claim] = []
         line_date: tuple[int, DateRef] | None = None  # a date that opens a line dates the whole line
+        starts = [0] + [m.end() for m in _NEWLINE.finditer(doc.text)]  # line starts: linear in page size
         for u, (nf, hits), ms, ex in zip(units, prepared, places, readers, strict=True):
-            line_start = doc.text.rfind("\n", 0, u.start) + 1
+            line_start = starts[bisect_right(starts, u.start) - 1]
             if line_date and line_date[0] != line_start:
                 line_date = None
             got, lead = ex.extract_unit(doc, u, ms, ctx, line_date[1] if line_date else None, nf=nf, hits=hits)
-            if lead is not None and line_date is None and u.start == line_start + (
-                    len(doc.text[line_start:u.start]) - len(doc.text[line_start:u.start].lstrip())):
+            if lead is not None and line_date is None and _NONSPACE.search(doc.text, line_start, u.start) is None:
                 line_date = (line_start, lead)
             claims += got
         for c in claims:
@@ -1008,6 +1008,8 @@ _ARABIC = re.compile("[\u0621-\u064a]")
 _LATIN = re.compile("[A-Za-z]")
 # the script that tells a page mixes languages, per language of the extractor
 _OTHER_SCRIPT = {"ar": _LATIN}
+_NEWLINE = re.compile("\n")
+_NONSPACE = re.compile(r"\S")
 
 
 @lru_cache(maxsize=64)

@@ -405,21 +405,42 @@ _FORM_LINE = re.compile(
 
 def trim_article(article: str, raw: list[RawComment]) -> str:
     """Cut an article text where the page's comments begin, when a main-text extractor kept them: only
-    where the first comments (up to three) all follow, in order, and the text after the cut is theirs."""
-    if not raw:
+    where the first comments (up to three) all follow, in order, and the text after the cut is theirs.
+    Linear in the page's size (a page may be megabytes long)."""
+    if not raw or not raw[0].text.strip():
         return article
     heads = [" ".join(rc.text.split())[:80] for rc in raw[:3]]
     thread = sum(len(" ".join(rc.text.split())) for rc in raw)
-    i = article.find(heads[0]) if heads[0] else -1
-    while i > 0:
-        pos, ok = i, True
-        for h in heads:
-            j = article.find(h, pos)
-            if not h or j < 0:
-                ok = False
-                break
-            pos = j + len(h)
-        if ok and len(" ".join(article[i:].split())) <= thread * 1.5 + 200:
-            return article[:i].rstrip()
-        i = article.find(heads[0], i + 1)
-    return article
+    # the text after the cut, whitespace collapsed, may be at most this long: from `first` on it is
+    first = max(1, _first_within(article, int(thread * 1.5 + 200)))
+    i = article.find(heads[0], first)
+    if i < 0:
+        return article
+    pos = i  # the first comments must follow in order (a later start would find them no sooner)
+    for h in heads:
+        j = article.find(h, pos) if h else -1
+        if j < 0:
+            return article
+        pos = j + len(h)
+    return article[:i].rstrip()
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _first_within(text: str, bound: int) -> int:
+    """The first position ``i`` where ``" ".join(text[i:].split())`` is at most ``bound`` characters long,
+    in two passes over the text and without copying it."""
+    total = n = 0
+    for m in _TOKEN.finditer(text):
+        total += m.end() - m.start()
+        n += 1
+    before, k, prev = 0, 0, None  # length of the tokens before token k; the token before it
+    for m in _TOKEN.finditer(text):
+        rest = total - before + (n - k - 1)  # tokens k.. with the spaces between them
+        if rest <= bound:
+            return 0 if prev is None else max(prev[0], min(prev[1], prev[1] + 1 + rest - bound))
+        before += m.end() - m.start()
+        k += 1
+        prev = (m.start(), m.end())
+    return 0 if prev is None else max(prev[0], prev[1] - bound)  # within the last token

@@ -87,11 +87,16 @@ def incidents_digest(inc_rows: list[dict[str, Any]], link_rows: list[dict[str, A
     return h.hexdigest()
 
 
+INT64_MAX = 2**63 - 1  # the largest integer SQLite and PostgreSQL hold
+COUNTS = ("killed", "injured", "casualties", "children_killed", "women_killed", "displaced")
+
+
 def claim_columns(c: dict[str, Any]) -> dict[str, Any]:
     """The flat, filterable columns of a claim (from its JSON form)."""
     def cnt(name: str, part: str) -> int | None:
         v = c.get(name)
-        return None if not v else v.get(part)
+        x = None if not v else v.get(part)
+        return None if isinstance(x, int) and abs(x) > INT64_MAX else x  # no database integer holds it
 
     def flag(name: str, part: str) -> bool | None:
         v = c.get(name)
@@ -99,6 +104,12 @@ def claim_columns(c: dict[str, Any]) -> dict[str, Any]:
 
     place = c.get("place") or {}
     date = c.get("date") or {}
+    huge = [n for n in COUNTS if isinstance(c.get(n), dict) and any(
+        isinstance(c[n].get(p), int) and abs(c[n][p]) > INT64_MAX for p in ("min", "max"))]
+    implausible, why = bool(c.get("implausible")), c.get("implausible_reason")
+    if huge:  # kept exactly as written in the claim's JSON; its columns are null and it is never counted
+        implausible = True
+        why = "; ".join(x for x in (why, f"{', '.join(huge)} too large to store as a number (kept as written)") if x)
     return {
         "unit_start": c["span"][0], "unit_end": c["span"][1], "quote": c.get("quote") or c.get("text"),
         "kind": c["kind"],
@@ -117,7 +128,7 @@ def claim_columns(c: dict[str, Any]) -> dict[str, Any]:
         "confidence": c.get("confidence"), "from_comment": bool(c.get("from_comment")),
         "killed_plus": flag("killed", "plus"), "killed_vague": flag("killed", "vague"),
         "injured_plus": flag("injured", "plus"), "injured_vague": flag("injured", "vague"),
-        "implausible": bool(c.get("implausible")), "implausible_reason": c.get("implausible_reason"),
+        "implausible": implausible, "implausible_reason": why,
     }
 
 
