@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import sys
@@ -297,9 +298,11 @@ def warc_documents(path: Path, *, prefilter: bool = True, stats: dict[str, int] 
     pf = load_prefilter() if prefilter else None
     st = stats if stats is not None else {}
     where = str(path)
+    logging.getLogger("warcio").setLevel(logging.ERROR)  # its warnings are ours to word, one line each
     try:
         with open(path, "rb") as f:
             it = ArchiveIterator(f)
+            it.INC_RECORD = ""  # warcio writes this multi-line warning to stderr itself; we count err_count
             for rec in it:
                 where = f"{path}@{it.offset}"  # the record's start (get_record_offset() would consume it)
                 if rec.rec_type != "response":
@@ -315,6 +318,12 @@ def warc_documents(path: Path, *, prefilter: bool = True, stats: dict[str, int] 
                 if rec.raw_stream.limit:  # fewer bytes than its Content-Length: a cut record, never an original
                     yield ReadError(where, f"truncated record: {rec.raw_stream.limit} of its {rec.length} declared "
                                            "bytes are missing")
+                    continue
+                errs = it.err_count
+                it.read_to_end()  # to the next record: more bytes than its Content-Length show here
+                if it.err_count > errs:
+                    yield ReadError(where, "damaged record: bytes follow its declared Content-Length (the length "
+                                           "is wrong, so its content cannot be trusted to be whole)")
                     continue
                 if pf is not None and not pf.keep_bytes(raw):
                     st["offtopic"] = st.get("offtopic", 0) + 1

@@ -336,3 +336,22 @@ def test_a_count_no_database_integer_holds_is_kept_as_written_and_flagged(ledger
     (inc,) = [i for i in ledger.incidents() if i["n_claims"] == 2]
     assert inc["killed_min"] == 18 and inc["n_implausible"] == 1
     assert ledger.verify().ok
+
+
+def test_a_warc_record_shorter_than_its_bytes_is_refused_in_one_line(tmp_path, texts, capfd):
+    """A Content-Length smaller than the record: warcio would hand over the first bytes only (a fragment
+    stored as an original) and write a multi-line warning of its own; here the record is one error line."""
+    data = _warc(texts[:3], gz=False)
+    second = data.index(b"WARC/1.0", 10)
+    third = data.index(b"WARC/1.0", second + 10)
+    head, rest = data[:second], data[second:third]
+    n = int(rest.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+    short = rest.replace(b"Content-Length: %d" % n, b"Content-Length: %d" % (n - 40), 1)
+    p = tmp_path / "short.warc"
+    p.write_bytes(head + short + data[third:])
+    items = list(read([p], prefilter=False))
+    urls = [d.url for d in _docs(items)]
+    assert "https://news.example.org/syria/1" not in urls and "https://news.example.org/syria/0" in urls
+    errs = _errors(items)
+    assert errs and errs[0].source == f"{p}@{second}" and "Content-Length" in errs[0].reason
+    assert "WARNING" not in capfd.readouterr().err
