@@ -448,14 +448,16 @@ def incidents_cmd(db: str | None, admin1: str | None, perpetrator: str | None, g
 @click.option("--format", "fmt", type=click.Choice(["csv", "geojson", "parquet", "ucdp", "acled"]), required=True)
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, allow_dash=True), required=True,
               help="File to write (- : standard output).")
-def export_cmd(db: str | None, fmt: str, out_path: str) -> None:
+@click.option("--control-staleness", "staleness", type=click.IntRange(0, 36500), default=180, show_default=True,
+              help="Days a dated control layer speaks for after its date.")
+def export_cmd(db: str | None, fmt: str, out_path: str, staleness: int) -> None:
     """Export incidents: CSV, GeoJSON points, Parquet, UCDP GED-style or ACLED-style columns."""
     from .present.export import export
 
     _out_ok(out_path)
     lg = _open(db)
     try:
-        n = export(lg, fmt, out_path)
+        n = export(lg, fmt, out_path, staleness_days=staleness)
     except OSError as e:
         raise click.ClickException(f"{out_path}: cannot write ({e.strerror or e})") from None
     click.echo(f"wrote {n} incidents to {'standard output' if out_path == '-' else out_path} ({fmt})",
@@ -465,17 +467,20 @@ def export_cmd(db: str | None, fmt: str, out_path: str) -> None:
 @main.command("tally")
 @DB_OPTION
 @click.option("--by", "by", default="month", show_default=True,
-              help="Comma-separated keys: month, year, perpetrator, admin1, means, grade, country.")
+              help="Comma-separated keys: month, year, perpetrator, admin1, means, grade, country, control "
+                   "(who held the ground, from the ledger's control layers; adds each row's share).")
 @click.option("--chart", "chart", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Also draw a bar chart (.png or .svg).")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
-def tally_cmd(db: str | None, by: str, chart: str | None, fmt: str) -> None:
+@click.option("--control-staleness", "staleness", type=click.IntRange(0, 36500), default=180, show_default=True,
+              help="Days a dated control layer speaks for after its date.")
+def tally_cmd(db: str | None, by: str, chart: str | None, fmt: str, staleness: int) -> None:
     """Incidents and killed (lowest reported figures, summed) grouped by the given keys."""
     from .present.export import tally, tally_chart
 
     keys = [k.strip() for k in by.split(",") if k.strip()]
     try:
-        rows = tally(_open(db), keys)
+        rows = tally(_open(db), keys, staleness_days=staleness)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--by") from None
     if chart:
@@ -491,11 +496,13 @@ def tally_cmd(db: str | None, by: str, chart: str | None, fmt: str) -> None:
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
     elif fmt == "csv":
-        _csv_out(keys + ["incidents", "killed_min", "killed_max"], rows)
+        _csv_out(keys + ["incidents", "killed_min", "killed_max"] + (["share"] if "control" in keys else []), rows)
     else:
         for r in rows:
             click.echo("  ".join(f"{r[k]}" for k in keys) + f"  incidents {r['incidents']}  killed "
-                       f"{r['killed_min']}-{r['killed_max']}")
+                       f"{r['killed_min']}-{r['killed_max']}" + (f"  share {r['share']:.0%}" if "share" in r else ""))
+    if "control" in keys:
+        _print_layers(_open(db))
     if chart:
         click.echo(f"chart written to {chart}", err=True)
 
@@ -543,6 +550,106 @@ def serve_cmd(db: str | None, host: str, port: int, allow_edits: bool, token: st
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--tiles") from None
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _print_layers(lg) -> None:  # noqa: ANN001 - a Ledger
+    """The source and licence of each control layer, wherever control is shown."""
+    for r in lg.control_layer_rows():
+        click.echo(f"control layer {r.name}{' (SCHEMATIC, not front lines)' if r.schematic else ''}: source "
+                   f"{r.source or 'not stated'}; licence {r.licence or 'not stated'}", err=True)
+
+
+@main.group("control")
+def control_group() -> None:
+    """Dated control layers (who held the ground): import a GeoJSON layer, list the layers."""
+
+
+@control_group.command("import")
+@DB_OPTION
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=False))
+@click.option("--party-field", required=True, help="The property naming the party that holds each area.")
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD", help="The date of a snapshot layer.")
+@click.option("--valid-from-field", default=None, help="The property with each area's first day (YYYY[-MM[-DD]]).")
+@click.option("--valid-to-field", default=None, help="The property with each area's last day (empty: open).")
+@click.option("--name", default=None, help="The layer's name (default: the file name).")
+@click.option("--name-field", default=None, help="A property naming each area.")
+@click.option("--licence", "--license", "licence", default=None,
+              help="The layer's licence (default: what its features say).")
+@click.option("--source", default=None, help="Who made the layer (default: its features' attribution).")
+@click.option("--schematic", is_flag=True, default=False,
+              help="The areas are schematic, not observed front lines (also read from the features).")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="JSON {party: actor id} for parties the pack's control_parties.json does not map.")
+@click.option("--actor", default=None, help="Who imports (recorded in the audit event).")
+def control_import_cmd(db: str | None, file: str, party_field: str, day: str | None, valid_from_field: str | None,
+                       valid_to_field: str | None, name: str | None, name_field: str | None, licence: str | None,
+                       source: str | None, schematic: bool, mapping: str | None, actor: str | None) -> None:
+    """Store a dated control layer (GeoJSON polygons, one party per area) in the ledger: its bytes are kept
+    and hashed like an original and its import is an audit event. Give --date for a snapshot, or
+    --valid-from-field (and --valid-to-field) when each area carries its own dates."""
+    from .control import iso_day, layer_properties, parse_layer
+
+    try:
+        data = Path(file).read_bytes()
+    except OSError as e:
+        raise click.ClickException(f"{file}: cannot read ({e.strerror or e})") from None
+    if len(data) > 200 * 2**20:
+        raise click.ClickException(f"{file}: too large for a control layer (> 200 MB)")
+    try:
+        if day is not None:
+            if len(day) != 10:
+                raise ValueError(f"--date {day!r}: give the snapshot's day as YYYY-MM-DD")
+            day = iso_day(day)
+        areas = parse_layer(data, party_field=party_field, date=day, valid_from_field=valid_from_field,
+                            valid_to_field=valid_to_field, name_field=name_field)
+        own = layer_properties(data)
+        parties = json.loads(Path(mapping).read_text("utf-8")) if mapping else None
+        if parties is not None and not (isinstance(parties, dict) and all(
+                isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in parties.items())):
+            raise ValueError(f"{mapping}: the mapping must be a JSON object of party: actor id (or null)")
+    except ValueError as e:
+        raise click.ClickException(f"{file}: {e}") from None
+    params = {"party_field": party_field, "date": day, "valid_from_field": valid_from_field,
+              "valid_to_field": valid_to_field, "name_field": name_field, "mapping": parties, "pack": "syria"}
+    lg = _open(db, create=True)
+    layer, new = lg.import_control_layer(
+        data, name=name or Path(file).name, params=params, n_areas=len(areas), licence=licence or own.get("licence"),
+        source=source or own.get("source"), schematic=schematic or own["schematic"], source_path=str(file),
+        actor=actor)
+    counts: dict[str, int] = {}
+    for a in areas:
+        counts[a.party] = counts.get(a.party, 0) + 1
+    what = ", ".join(f"{p} {n}" for p, n in sorted(counts.items()))
+    if not new:
+        click.echo(f"control layer {layer[:12]} is already in the ledger (same bytes): nothing added")
+        return
+    click.echo(f"imported control layer {layer[:12]} ({name or Path(file).name}): {len(areas)} areas ({what})"
+               + (", schematic" if schematic or own["schematic"] else ""))
+    if not (licence or own.get("licence")):
+        click.echo("warning: the layer states no licence (--licence records one)", err=True)
+
+
+@control_group.command("list")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def control_list_cmd(db: str | None, fmt: str) -> None:
+    """The control layers in the ledger, with their dates, licence and source."""
+    rows = _open(db).control_layer_rows()
+    for r in rows:
+        p = json.loads(r.params)
+        when = p.get("date") or f"per area ({p.get('valid_from_field')}..{p.get('valid_to_field') or 'open'})"
+        if fmt == "jsonl":
+            click.echo(json.dumps({"layer": r.layer, "name": r.name, "date": p.get("date"),
+                                   "valid_from_field": p.get("valid_from_field"),
+                                   "valid_to_field": p.get("valid_to_field"), "party_field": p["party_field"],
+                                   "areas": r.n_areas, "schematic": bool(r.schematic), "licence": r.licence,
+                                   "source": r.source, "imported_at": r.imported_at}, ensure_ascii=False))
+        else:
+            click.echo(f"{r.layer[:12]}  {r.name}  {when}  {r.n_areas} areas"
+                       f"{'  SCHEMATIC' if r.schematic else ''}  licence: {r.licence or 'not stated'}"
+                       f"  source: {r.source or 'not stated'}")
+    if not rows and fmt == "table":
+        click.echo("no control layers (harmledger control import FILE.geojson --party-field F --date D)")
 
 
 @main.group("incident")

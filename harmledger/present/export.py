@@ -24,13 +24,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..control import CONTROL_FIELDS, STALENESS_DAYS, annotate
 from ..store import Ledger
 
 INCIDENT_FIELDS = ["id", "date_start", "date_end", "place_name", "admin1", "admin2", "country", "lat", "lon",
                    "where_prec", "killed_min", "killed_max", "killed_plus", "killed_vague", "injured_min",
                    "injured_max", "injured_plus", "injured_vague", "victims", "perpetrators", "means", "targets",
                    "grade", "grade_by", "n_claims", "n_documents", "n_sources", "n_implausible", "first_report",
-                   "last_report", "notes"]
+                   "last_report", "notes", *CONTROL_FIELDS]
 
 ACLED_TYPES = {
     "airstrike": ("Explosions/Remote violence", "Air/drone strike"),
@@ -93,10 +94,11 @@ def output(out: str | Path, *, binary: bool = False) -> Iterator[Any]:
             tmp.unlink()
 
 
-def export(lg: Ledger, fmt: str, out: str | Path) -> int:
+def export(lg: Ledger, fmt: str, out: str | Path, *, staleness_days: int = STALENESS_DAYS) -> int:
     """Write all incidents in ``fmt`` (csv | geojson | parquet | ucdp | acled) to ``out`` (``-``: standard
-    output); returns rows."""
-    rows = list(lg.incidents(order="date"))
+    output); returns rows. Each incident carries who held the ground there and then (``control``,
+    ``control_layer``, ``control_date``…; null when the ledger holds no control layer)."""
+    rows = annotate(lg, [dict(r) for r in lg.incidents(order="date")], staleness_days=staleness_days)
     path = out
     if fmt == "csv":
         _write_csv(path, INCIDENT_FIELDS, rows)
@@ -129,7 +131,8 @@ def export(lg: Ledger, fmt: str, out: str | Path) -> int:
             "high_open": bool(r["killed_plus"]), "low_vague": bool(r["killed_vague"]),
             "deaths_civilians": r["killed_min"] if r["victims"] == "civilian" else None,
             "number_of_sources": r["n_sources"], "source_headline": quotes.get(r["id"], ("", ""))[0],
-            "source_office": quotes.get(r["id"], ("", ""))[1], "grade": r["grade"]} for r in rows]
+            "source_office": quotes.get(r["id"], ("", ""))[1], "grade": r["grade"],
+            **{k: r[k] for k in CONTROL_FIELDS}} for r in rows]
         _write_csv(path, list(out_rows[0]) if out_rows else ["id"], out_rows)
     elif fmt == "acled":
         quotes = _first_quotes(lg)
@@ -145,7 +148,8 @@ def export(lg: Ledger, fmt: str, out: str | Path) -> int:
                 "location": r["place_name"], "latitude": r["lat"], "longitude": r["lon"],
                 "geo_precision": None if prec is None else (1 if prec <= 1 else (2 if prec <= 3 else 3)),
                 "source": quotes.get(r["id"], ("", ""))[1], "notes": quotes.get(r["id"], ("", ""))[0],
-                "fatalities": r["killed_min"], "fatalities_at_least": bool(r["killed_plus"]), "grade": r["grade"]})
+                "fatalities": r["killed_min"], "fatalities_at_least": bool(r["killed_plus"]), "grade": r["grade"],
+                **{k: r[k] for k in CONTROL_FIELDS}})
         _write_csv(path, list(out_rows[0]) if out_rows else ["event_id_cnty"], out_rows)
     else:
         raise ValueError(f"unknown export format {fmt!r}")
@@ -160,15 +164,25 @@ def _write_csv(path: str | Path, fields: list[str], rows: Iterable[dict[str, Any
             w.writerow(r)
 
 
-TALLY_KEYS = ("month", "year", "perpetrator", "admin1", "means", "grade", "country")
+TALLY_KEYS = ("month", "year", "perpetrator", "admin1", "means", "grade", "country", "control")
 
 
-def tally(lg: Ledger, by: list[str], rows: Iterable[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """Incidents and killed (lowest reported figure, summed) grouped by month/year/perpetrator/admin1/..."""
+def tally(lg: Ledger, by: list[str], rows: Iterable[dict[str, Any]] | None = None, *,
+          staleness_days: int = STALENESS_DAYS) -> list[dict[str, Any]]:
+    """Incidents and killed (lowest reported figure, summed) grouped by month/year/perpetrator/admin1/...;
+    ``control`` groups by who held the ground (read against the ledger's control layers), and then each
+    row also gets ``share``: its part of the incidents of the same other keys (e.g. the share of one air
+    force's strikes that fell on ground held by each party)."""
     if not by or any(k not in TALLY_KEYS for k in by):
         raise ValueError(f"tally keys are {', '.join(TALLY_KEYS)}")
+    src = lg.incidents(order="date") if rows is None else rows
+    if "control" in by:
+        src = [r if "control" in r else dict(r) for r in src]
+        missing = [r for r in src if "control" not in r]
+        if missing:
+            annotate(lg, missing, staleness_days=staleness_days)
     acc: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for r in lg.incidents(order="date") if rows is None else rows:
+    for r in src:
         parts: list[str] = []
         for k in by:
             if k == "month":
@@ -181,14 +195,24 @@ def tally(lg: Ledger, by: list[str], rows: Iterable[dict[str, Any]] | None = Non
                 parts.append((r["means"] or "unknown").split(",")[0])
             elif k == "admin1":
                 parts.append(r["admin1"] or r["country"] or "unplaced")
+            elif k == "control":
+                parts.append(r["control"] or "no layer")
             else:
                 parts.append(str(r[k] or "unknown"))
         a = acc[tuple(parts)]
         a[0] += 1
         a[1] += r["killed_min"] or 0
         a[2] += r["killed_max"] or r["killed_min"] or 0
-    return [{**dict(zip(by, k, strict=True)), "incidents": v[0], "killed_min": v[1], "killed_max": v[2]}
-            for k, v in sorted(acc.items())]
+    out = [{**dict(zip(by, k, strict=True)), "incidents": v[0], "killed_min": v[1], "killed_max": v[2]}
+           for k, v in sorted(acc.items())]
+    if "control" in by:
+        ci = by.index("control")
+        groups: Counter[tuple[str, ...]] = Counter()
+        for k, v in acc.items():
+            groups[k[:ci] + k[ci + 1:]] += v[0]
+        for row, k in zip(out, sorted(acc), strict=True):
+            row["share"] = round(acc[k][0] / groups[k[:ci] + k[ci + 1:]], 3)
+    return out
 
 
 def tally_svg(rows: list[dict[str, Any]], by: list[str]) -> str:

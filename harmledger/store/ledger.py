@@ -30,7 +30,17 @@ from .. import __version__
 from ..model import Claim, Document
 from ..resolve import GRADES, ClaimRef, IncidentSummary, cluster, day_of, summarise
 from ..textnorm import normfold
-from .schema import TALLIES_VIEW, claims, documents, events, incident_claims, incidents, metadata, reactions
+from .schema import (
+    TALLIES_VIEW,
+    claims,
+    control_layers,
+    documents,
+    events,
+    incident_claims,
+    incidents,
+    metadata,
+    reactions,
+)
 
 T = TypeVar("T")
 GENESIS = "0" * 64
@@ -130,6 +140,13 @@ def claim_columns(c: dict[str, Any]) -> dict[str, Any]:
         "injured_plus": flag("injured", "plus"), "injured_vague": flag("injured", "vague"),
         "implausible": implausible, "implausible_reason": why,
     }
+
+
+def _layer_record(r: Any) -> dict[str, Any]:
+    """The fields of a ``control_layers`` row its import event records."""
+    return {"layer": r.layer, "name": r.name, "params": r.params, "licence": r.licence, "source": r.source,
+            "schematic": bool(r.schematic), "n_areas": r.n_areas, "size": r.size, "source_path": r.source_path,
+            "imported_at": r.imported_at}
 
 
 def claim_row(doc: str, i: int, published: str | None, c: dict[str, Any]) -> dict[str, Any]:
@@ -789,6 +806,7 @@ class Ledger:
             reacted: dict[str, list[str]] = {}
             resolved: dict[str, Any] | None = None
             resolved_seq = last_change = 0
+            layer_events: dict[str, dict[str, Any]] = {}
             prev, expect = GENESIS, 1
             for r in conn.execute(select(events).order_by(events.c.seq)):
                 rep.events += 1
@@ -813,6 +831,8 @@ class Ledger:
                     reacted[p.get("doc", "")] = p.get("reactions", [])
                 elif r.kind == "resolved":
                     resolved, resolved_seq = p, r.seq
+                elif r.kind == "control_imported":
+                    layer_events[p.get("layer", "")] = p
                 if r.kind in CHANGES_INCIDENTS:
                     last_change = r.seq
                 prev, expect = r.hash, r.seq + 1
@@ -877,6 +897,7 @@ class Ledger:
                 if reacted.get(d) != per_doc_r.get(d):
                     rep.problems.append(Problem(f"document {d}", "the stored reactions differ from those recorded "
                                                                  "by its 'reacted' event (added, removed or changed)"))
+            rep.problems += self._check_layers(conn, layer_events)
             if not rep.problems:
                 self._check_incidents(conn, rep, resolved, resolved_seq, last_change)
             if self.has_fts() and not rep.problems:
@@ -886,6 +907,76 @@ class Ledger:
                     rep.problems.append(Problem("claims_fts", "the word index does not match the claims' text "
                                                               "(search results would be wrong)"))
         return rep
+
+    @staticmethod
+    def _check_layers(conn: Connection, layer_events: dict[str, dict[str, Any]]) -> list[Problem]:
+        """Each control layer's bytes against its id, and what the ledger says of it against its import event."""
+        out = []
+        seen = set()
+        for r in conn.execute(select(control_layers)):
+            seen.add(r.layer)
+            where = f"control layer {r.layer[:12]}… ({r.name})"
+            actual = hashlib.sha256(bytes(r.raw)).hexdigest()
+            if actual != r.layer:
+                out.append(Problem(where, f"layer bytes changed (now hash {actual})"))
+            if r.size != len(r.raw):
+                out.append(Problem(where, f"size is {r.size!r} but the layer has {len(r.raw)} bytes"))
+            ev = layer_events.get(r.layer)
+            if ev is None:
+                out.append(Problem(where, "no 'control_imported' event for this layer"))
+                continue
+            row = _layer_record(r)
+            for k, v in row.items():
+                if ev.get(k) != v:
+                    out.append(Problem(where, f"{k} differs from its import event"))
+        for lid in sorted(set(layer_events) - seen):
+            out.append(Problem(f"control layer {lid[:12]}…", "imported, but no longer in the ledger (deleted)"))
+        return out
+
+    # ------------------------------------------------------------------ control layers
+    def import_control_layer(self, data: bytes, *, name: str, params: dict[str, Any], n_areas: int,
+                             licence: str | None, source: str | None, schematic: bool,
+                             source_path: str | None = None, actor: str | None = None) -> tuple[str, bool]:
+        """Store a control layer's bytes (already parsed by :func:`harmledger.control.parse_layer`) with how
+        to read them, and a ``control_imported`` event; returns (layer id, whether it is new). The same
+        bytes imported again add nothing."""
+        layer = hashlib.sha256(data).hexdigest()
+        rec = {"layer": layer, "name": name, "params": canonical(params), "licence": licence, "source": source,
+               "schematic": bool(schematic), "n_areas": n_areas, "size": len(data), "source_path": source_path}
+
+        def tx(conn: Connection) -> bool:
+            if conn.execute(select(control_layers.c.layer).where(control_layers.c.layer == layer)).first():
+                return False
+            at = now()
+            conn.execute(insert(control_layers).values(**rec, imported_at=at, raw=data))
+            self.append_event(conn, "control_imported", layer, {**rec, "imported_at": at}, actor=actor)
+            return True
+
+        return layer, self.transact(tx)
+
+    def control_layers(self) -> list[Any]:
+        """The stored control layers as :class:`harmledger.control.Layer` (their areas read from their bytes),
+        oldest import first."""
+        from ..control import Layer, load_parties, parse_layer
+
+        out = []
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(control_layers).order_by(control_layers.c.imported_at)).all()
+        for r in rows:
+            p = json.loads(r.params)
+            areas = parse_layer(bytes(r.raw), party_field=p["party_field"], date=p.get("date"),
+                                valid_from_field=p.get("valid_from_field"), valid_to_field=p.get("valid_to_field"),
+                                name_field=p.get("name_field"))
+            parties = {**load_parties(p.get("pack", "syria")), **(p.get("mapping") or {})}
+            out.append(Layer(id=r.layer, name=r.name, date=p.get("date"), areas=areas, licence=r.licence,
+                             source=r.source, schematic=bool(r.schematic), parties=parties))
+        return out
+
+    def control_layer_rows(self) -> list[Any]:
+        """The stored layers' descriptions (no bytes), oldest import first."""
+        cols = [c for c in control_layers.c if c.name != "raw"]
+        with self.engine.connect() as conn:
+            return conn.execute(select(*cols).order_by(control_layers.c.imported_at)).all()
 
     def _check_incidents(self, conn: Connection, rep: VerifyReport, resolved: dict[str, Any] | None,
                          resolved_seq: int, last_change: int) -> None:

@@ -10,6 +10,8 @@
 * ``reactions`` — one row per comment of a stored page's thread, read by the ``react`` stage (stance,
   incitement, abuse, toxicity, evidence), with its JSON and hash; reactions never change a claim or an
   incident's figures — a denial only makes the incidents of its article "contested by" it.
+* ``control_layers`` — dated areas of control (GeoJSON bytes, addressed by their SHA-256), read by the
+  ``control`` stage to say who held the ground at each incident.
 * ``events`` — the append-only, hash-chained audit log: ingested, extracted, resolved, and every analyst
   edit. ``tallies`` is a view of the aggregate claims.
 """
@@ -139,6 +141,23 @@ events = Table(
     Column("payload", Text, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+# added in issue 19: dated control layers (who held the ground), kept like originals: the GeoJSON bytes
+# addressed by their SHA-256, with how to read them (``params``: party field, date or validity fields)
+control_layers = Table(
+    "control_layers", metadata,
+    Column("layer", String(64), primary_key=True),  # SHA-256 hex of the GeoJSON bytes
+    Column("name", Text, nullable=False),
+    Column("imported_at", String(32), nullable=False),
+    Column("source_path", Text),
+    Column("params", Text, nullable=False),  # canonical JSON: party_field, date | valid_from/to fields, mapping
+    Column("licence", Text),
+    Column("source", Text),
+    Column("schematic", Boolean, nullable=False, default=False),
+    Column("n_areas", Integer, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("raw", LargeBinary, nullable=False),
 )
 
 TALLIES_VIEW = """
