@@ -181,13 +181,29 @@ def layer_properties(data: bytes) -> dict[str, Any]:
     return out
 
 
+def _overlap(disc: Any, area: Any) -> float:
+    """The area of ``disc`` that lies in ``area`` (the area cut to the disc's box first: a province-sized
+    polygon is then a small one)."""
+    import shapely
+
+    if area.contains(disc):
+        return disc.area
+    near = shapely.clip_by_rect(area, *disc.bounds)
+    if near.is_empty:
+        return 0.0
+    try:
+        return shapely.intersection(disc, near).area
+    except shapely.errors.GEOSException:  # a clipped piece can be invalid: repair it and measure again
+        return shapely.intersection(disc, shapely.make_valid(near)).area
+
+
 def _disc(lon: float, lat: float, km: float) -> Any:
     """A disc of ``km`` radius in lon/lat degrees (a longitude degree shrinks with the latitude)."""
     import shapely
     from shapely import affinity
 
     r = km / KM_PER_DEG
-    return affinity.scale(shapely.Point(lon, lat).buffer(r, quad_segs=16), xfact=1 / math.cos(math.radians(lat)),
+    return affinity.scale(shapely.Point(lon, lat).buffer(r, quad_segs=8), xfact=1 / math.cos(math.radians(lat)),
                           yfact=1.0, origin=(lon, lat))
 
 
@@ -199,12 +215,27 @@ class ControlReader:
 
         self.layers = layers
         self.staleness = staleness_days
-        self._geoms = []
+        self._geoms = []  # per layer: one geometry per party and validity (its areas dissolved)
+        self._area = []  # per layer: for each geometry, an area of its group (party and validity)
+        self._rough = []
         self._trees = []
         for layer in layers:
-            gs = [shapely.make_valid(shapely.geometry.shape(a.geometry)) for a in layer.areas]
+            groups: dict[tuple[str, str | None, str | None], list[int]] = {}
+            for ai, a in enumerate(layer.areas):
+                groups.setdefault((a.party, a.valid_from, a.valid_to), []).append(ai)
+            gs, rep = [], []
+            for members in groups.values():
+                parts = [shapely.make_valid(shapely.geometry.shape(layer.areas[ai].geometry)) for ai in members]
+                gs.append(parts[0] if len(parts) == 1 else shapely.make_valid(shapely.union_all(parts)))
+                rep.append(members[0])
+            shapely.prepare(gs)
             self._geoms.append(gs)
-            self._trees.append(shapely.STRtree(gs))
+            # for area shares: the same outlines simplified to ~1 km (a share of a 25 km disc barely moves)
+            rough = [shapely.simplify(g, 0.01, preserve_topology=True) for g in gs]
+            shapely.prepare(rough)
+            self._rough.append(rough)
+            self._area.append(rep)
+            self._trees.append(shapely.STRtree(rough))
 
     def _speaks(self, li: int, ai: int, day: str) -> str | None:
         """The reference date with which area ``ai`` of layer ``li`` speaks for ``day``, or None."""
@@ -216,9 +247,14 @@ class ControlReader:
             return a.valid_from
         return None
 
+    def _consider(self, best: dict[int, Any], i: int, li: int, ai: int, places: list[Any]) -> None:
+        """Keep area ``ai`` of layer ``li`` for point ``i`` when it speaks for its day, later than the best."""
+        ref = self._speaks(li, ai, places[i][3])
+        if ref is not None and (i not in best or ref > best[i][0]):
+            best[i] = (ref, li, self.layers[li].areas[ai].party, None, None)
+
     def _any_speaks(self, day: str) -> bool:
-        return any(self._speaks(li, ai, day) is not None for li, layer in enumerate(self.layers)
-                   for ai in range(len(layer.areas)))
+        return any(self._speaks(li, ai, day) is not None for li, rep in enumerate(self._area) for ai in rep)
 
     def _fact(self, li: int, ref: str, party: str, share: float | None, shares: dict[str, float] | None,
               note: str | None) -> Control:
@@ -248,27 +284,30 @@ class ControlReader:
                 discs.append(i)
         best: dict[int, tuple[str, int, str, float | None, dict[str, float] | None]] = {}
         if points:
-            geoms = shapely.points([(places[i][1], places[i][0]) for i in points])
-            for li, tree in enumerate(self._trees):
-                q, a = tree.query(geoms, predicate="within")
-                for qi, ai in zip(q.tolist(), a.tolist(), strict=True):
-                    i = points[qi]
-                    ref = self._speaks(li, ai, places[i][3])  # type: ignore[arg-type]
-                    if ref is not None and (i not in best or ref > best[i][0]):
-                        best[i] = (ref, li, self.layers[li].areas[ai].party, None, None)
+            xs = np.array([places[i][1] for i in points], dtype=float)
+            ys = np.array([places[i][0] for i in points], dtype=float)
+            for li, gs in enumerate(self._geoms):
+                for gi, g in enumerate(gs):  # a few dissolved (prepared) outlines per layer: test all points
+                    minx, miny, maxx, maxy = g.bounds
+                    cand = np.nonzero((xs >= minx) & (xs <= maxx) & (ys >= miny) & (ys <= maxy))[0]
+                    if not len(cand):
+                        continue
+                    hit = cand[shapely.contains_xy(g, xs[cand], ys[cand])]
+                    for qi in hit.tolist():
+                        self._consider(best, points[qi], li, self._area[li][gi], places)
         if discs:
             shapes = [_disc(places[i][1], places[i][0], AREA_RADIUS_KM[min(places[i][2], 3)])  # type: ignore[index]
                       for i in discs]
             for li, tree in enumerate(self._trees):
-                q, a = tree.query(shapes, predicate="intersects")
+                q, g = tree.query(shapes, predicate="intersects")
                 acc: dict[tuple[int, str], dict[str, float]] = {}
-                if len(q):
-                    inter = shapely.area(shapely.intersection(np.take(shapes, q), np.take(self._geoms[li], a)))
-                    for qi, ai, ar in zip(q.tolist(), a.tolist(), inter.tolist(), strict=True):
-                        i = discs[qi]
-                        ref = self._speaks(li, ai, places[i][3])  # type: ignore[arg-type]
-                        if ref is None or ar <= 0:
-                            continue
+                for qi, gi in zip(q.tolist(), g.tolist(), strict=True):
+                    i, ai = discs[qi], self._area[li][gi]
+                    ref = self._speaks(li, ai, places[i][3])  # type: ignore[arg-type]
+                    if ref is None:
+                        continue
+                    ar = _overlap(shapes[qi], self._rough[li][gi])
+                    if ar > 0:
                         party = self.layers[li].areas[ai].party
                         d = acc.setdefault((i, ref), {})
                         d[party] = d.get(party, 0.0) + ar / shapes[qi].area
