@@ -512,13 +512,15 @@ def tally_cmd(db: str | None, by: str, chart: str | None, fmt: str, staleness: i
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, allow_dash=True), required=True,
               help="Directory for index.html (- : the page on standard output).")
 @click.option("--title", default="harmledger — ready reference", show_default=True)
-def report_cmd(db: str | None, out_dir: str, title: str) -> None:
+@click.option("--control-staleness", "staleness", type=click.IntRange(0, 36500), default=180, show_default=True,
+              help="Days a dated control layer speaks for after its date.")
+def report_cmd(db: str | None, out_dir: str, title: str, staleness: int) -> None:
     """Write a self-contained static HTML report (map, incidents with evidence, tallies); opens offline."""
     from .present.report import write_report
 
     lg = _open(db)
     try:
-        path = write_report(lg, out_dir, title)
+        path = write_report(lg, out_dir, title, staleness_days=staleness)
     except OSError as e:
         raise click.ClickException(f"{out_dir}: cannot write the report ({e.strerror or e})") from None
     click.echo(f"report written to {'standard output' if out_dir == '-' else path}", err=out_dir == "-")

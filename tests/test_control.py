@@ -173,3 +173,29 @@ def test_a_snapshot_speaks_for_its_staleness_window_only(tmp_path, units):
     with lg.engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM control_layers")).scalar() == 1
     assert lg.verify().ok
+
+
+def test_the_incident_page_api_report_and_tallies_show_control_with_its_source(tmp_path, units):
+    from fastapi.testclient import TestClient
+
+    from harmledger.present.app import create_app
+
+    lg = resolved_ledger(tmp_path / "l.db", [make_doc(units["u0036"]["text"], "2017-06-01", "SOHR"),
+                                             make_doc(units["u0173"]["text"], "2017-06-01", "LCC")])
+    assert _import_schematic(str(tmp_path / "l.db")).returncode == 0
+    client = TestClient(create_app(ledger=lg))
+    items = client.get("/api/incidents").json()["items"]
+    bab = next(i for i in items if i["place_name"] == "al-Bab")
+    assert bab["control_layer"] == "Turkish-backed zones" and bab["control_schematic"] is True
+    page = client.get(f"/incidents/{bab['id']}").text
+    assert "ground held by" in page and "SCHEMATIC, not front lines" in page and "licence CC BY-IGO 3.0" in page
+    manbij = next(i for i in items if i["place_name"] == "Manbij")
+    assert "ground held by: <b>unknown</b>" in client.get(f"/incidents/{manbij['id']}").text
+    tallies = client.get("/tallies?by=perpetrator,control").text
+    assert "<th>share</th>" in tallies and "CC BY-IGO 3.0" in tallies
+    assert client.get("/api/tallies?by=control").json()
+    r = hl("report", "--db", str(tmp_path / "l.db"), "--out", str(tmp_path / "rep"))
+    assert r.returncode == 0, r.stderr
+    html = (tmp_path / "rep" / "index.html").read_text("utf-8")
+    assert "Who held the ground: the two maps" in html and "SCHEMATIC: not front lines" in html
+    assert "licence: CC BY-IGO 3.0" in html and "ground held by →" in html

@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
+from ..control import Control, reader_for
 from ..react import summarize
 from ..resolve import GRADES
 from ..store import Ledger
@@ -103,6 +104,20 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                   description="A ledger of civilian-harm claims, incidents and their evidence "
                               f"({'editable with a token' if allow_edits else 'read-only'}).")
 
+    layers_cache: dict[str, Any] = {"ids": None, "reader": None}
+
+    def with_control(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Rows with who held the ground (the ledger's control layers, re-read when a layer is imported)."""
+        ids = tuple(r.layer for r in lg.control_layer_rows())
+        if ids != layers_cache["ids"]:
+            layers_cache["ids"], layers_cache["reader"] = ids, reader_for(lg)
+        reader = layers_cache["reader"]
+        if reader is None:
+            for r in rows:
+                r.update(Control("").to_dict() | {"control": None})
+            return rows
+        return reader.annotate(rows)
+
     def with_contested(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         contested = lg.contested_counts([r["id"] for r in rows])
         for r in rows:
@@ -119,6 +134,8 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             rows = conn.execute(select(*(cols or [incidents])).where(*cond).order_by(
                 incidents.c.date_start, incidents.c.id).limit(limit).offset(offset))
             out = with_contested([dict(r._mapping) for r in rows])
+        if cols is None or all(k in {c.name for c in cols} for k in ("lat", "lon", "where_prec", "date_start")):
+            with_control(out)
         return int(total), out
 
     def incident_detail(incident_id: str) -> dict[str, Any]:
@@ -130,13 +147,15 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             "doc": c.doc, "publisher": c.publisher, "source": c.source, "url": c.url, "published": c.published,
             "captured_at": c.captured_at, "ingested_at": c.ingested_at}} for c in lg.incident_claim_rows(incident_id)]
         reacts = lg.incident_reactions(incident_id)
-        return {**dict(row._mapping), "claims": items, "contested_by": reacts["summary"]["contested_by"],
+        (base,) = with_control([dict(row._mapping)])
+        return {**base, "claims": items, "contested_by": reacts["summary"]["contested_by"],
                 "reactions": reacts}
 
     def tally_by(by: str) -> tuple[list[str], list[dict[str, Any]]]:
         keys = [k for k in by.split(",") if k]
         try:
-            return keys, tally(lg, keys)
+            return keys, tally(lg, keys, with_control([dict(r) for r in lg.incidents(order="date")])
+                               if "control" in keys else None)
         except ValueError as e:
             raise HTTPException(422, str(e)) from None
 
@@ -340,7 +359,8 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                                  f"{count_range(d, 'injured')} · "
                                  f"grade <b>{e(d['grade'])}</b> · "
                                  f"precision {d['where_prec'] or '—'} · perpetrators {e(d['perpetrators'] or '—')}"
-                                 f" · means {e(d['means'] or '—')}</p><table><tr><th>report</th><th>source</th></tr>"
+                                 f" · means {e(d['means'] or '—')}</p>{control_html(d)}"
+                                 "<table><tr><th>report</th><th>source</th></tr>"
                                  f"{rows}</table>{reactions}{history}")
 
     @app.get("/tallies", response_class=HTMLResponse)
@@ -349,11 +369,16 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
         chart = tally_svg(rows, keys) if rows else ""
         e = html.escape
         table = "".join("<tr>" + "".join(f"<td>{e(str(r[k]))}</td>" for k in keys) +
-                        f"<td>{r['incidents']}</td><td>{r['killed_min']}–{r['killed_max']}</td></tr>" for r in rows)
+                        f"<td>{r['incidents']}</td><td>{r['killed_min']}–{r['killed_max']}</td>"
+                        + (f"<td>{r['share']:.0%}</td>" if "share" in r else "") + "</tr>" for r in rows)
         head = "".join(f"<th>{e(k)}</th>" for k in keys)
+        layers = "" if "control" not in keys else "<p class='meta'>" + "<br>".join(
+            f"control layer {e(r.name)}{' (SCHEMATIC, not front lines)' if r.schematic else ''}: source "
+            f"{e(r.source or 'not stated')}; licence {e(r.licence or 'not stated')}"
+            for r in lg.control_layer_rows()) + "</p>"
         return page("tallies", f"<h1>Tallies by {e(', '.join(keys))}</h1><div class='chart'>{chart}</div>"
                                f"<table><tr>{head}<th>incidents</th><th>killed (lowest–highest reported, summed)</th>"
-                               f"</tr>{table}</table>")
+                               f"{'<th>share</th>' if 'control' in keys else ''}</tr>{table}</table>{layers}")
 
     @app.get("/documents/{doc}", response_class=HTMLResponse)
     def document_page(doc: Annotated[str, Path(pattern=DOC_ID)]) -> HTMLResponse:
@@ -374,6 +399,23 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
 
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     return app
+
+
+def control_html(d: dict[str, Any]) -> str:
+    """Who held the ground at an incident, on what layer's word (its source and licence always shown)."""
+    e = html.escape
+    if d.get("control") is None:
+        return ""
+    if d["control"] == "unknown":
+        return f"<p class='control'>ground held by: <b>unknown</b> ({e(d.get('control_note') or '')})</p>"
+    share = ""
+    if d.get("control_shares"):
+        share = " · shares of the area: " + ", ".join(f"{e(p)} {v:.0%}" for p, v in d["control_shares"].items())
+    actor = f" ({e(d['control_actor'])})" if d.get("control_actor") else ""
+    schematic = " <b>SCHEMATIC, not front lines</b>" if d.get("control_schematic") else ""
+    return (f"<p class='control'>ground held by: <b>{e(d['control'])}</b>{actor}{share} — layer "
+            f"“{e(d.get('control_layer') or '')}” of {e(d.get('control_date') or '?')}{schematic}; source "
+            f"{e(d.get('control_source') or 'not stated')}; licence {e(d.get('control_licence') or 'not stated')}</p>")
 
 
 def safe_json(obj: Any) -> str:

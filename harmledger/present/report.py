@@ -95,6 +95,79 @@ def svg_map(incs: list[dict[str, Any]], link_prefix: str = "#") -> str:
     return "".join(out)
 
 
+PARTY_COLOURS = ["#c7b7a3", "#b9d7a8", "#a9a9a9", "#f2d479", "#c6b3de", "#f4a582", "#92c5de", "#d9d9d9"]
+
+
+def _party_colours(layer: Any) -> dict[str, str]:
+    parties = sorted({a.party for a in layer.areas})
+    return {p: PARTY_COLOURS[i % len(PARTY_COLOURS)] for i, p in enumerate(parties)}
+
+
+def control_map(layer: Any, incs: list[dict[str, Any]], link_prefix: str = "#") -> str:
+    """A control layer's areas coloured by party, with the incidents it speaks for as dots on top."""
+    cols = _party_colours(layer)
+    out = [f'<svg class="map" viewBox="0 0 {W} {H}" role="img" aria-label="Map of control: {html.escape(layer.name)}">',
+           _basemap()]
+    for a in layer.areas:
+        d = _path(a.geometry)
+        if d:
+            out.append(f'<path d="{d}" fill="{cols[a.party]}" fill-opacity="0.75" stroke="#777" stroke-width="0.4" '
+                       f'fill-rule="evenodd"><title>{html.escape(a.party)}</title></path>')
+    for r in incs:
+        if r["lat"] is None or r["lon"] is None:
+            continue
+        x, y = _xy(r["lon"], r["lat"])
+        if 0 <= x <= W and 0 <= y <= H:
+            col = COLOURS.get((r["perpetrators"] or "").split(",")[0], "#999999")
+            out.append(f'<a href="{html.escape(link_prefix + r["id"])}"><circle cx="{x:.1f}" cy="{y:.1f}" r="2.2" '
+                       f'fill="{col}" stroke="#fff" stroke-width="0.4"><title>{html.escape(str(r["control"]))}'
+                       '</title></circle></a>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def control_panel(lg: Ledger, incs: list[dict[str, Any]], staleness_days: int) -> str:
+    """"Look at the two maps": per control layer, the strikes of the period it speaks for beside the layer,
+    and the table of strikes by perpetrator and controlling party. Every layer's source and licence are
+    printed with it; a schematic layer is labelled so."""
+    from ..control import reader_for
+
+    reader = reader_for(lg, staleness_days=staleness_days)
+    if reader is None:
+        return ""
+    e = html.escape
+    parts = ["<h2>Who held the ground: the two maps</h2><p class='meta'>Each incident is read against the control "
+             f"layers: a dated snapshot speaks for {staleness_days} days after its date, an area with its own dates "
+             "for those dates; a place known only to its governorate or country is <i>unknown</i>, never guessed. "
+             "Counts are incidents.</p>"]
+    for layer in reader.layers:
+        sub = [r for r in incs if r.get("control_layer_id") == layer.id]
+        period = (f"{layer.date} to {staleness_days} days after" if layer.date else
+                  "the dates of its areas")
+        label = " — <b>SCHEMATIC: not front lines</b>" if layer.schematic else ""
+        parts.append(f"<h3>{e(layer.name)} ({e(period)}){label}</h3>"
+                     f"<p class='meta'>Source: {e(layer.source or 'not stated')}; licence: "
+                     f"{e(layer.licence or 'not stated')}. {len(sub)} incidents placed on it.</p>")
+        if not sub:
+            continue
+        parts.append("<div class='twomaps'><div><p>Strikes by perpetrator</p>" + svg_map(sub) + "</div><div>"
+                     "<p>Control, with the same strikes</p>" + control_map(layer, sub) + "</div></div>")
+        cols = _party_colours(layer)
+        parts.append("<p class='legend'>" + "".join(
+            f"<span><i class='dot' style='background:{c}'></i>{e(p)}</span>" for p, c in cols.items()) + "</p>")
+        rows = tally(lg, ["perpetrator", "control"], sub)
+        parties = sorted({r["control"] for r in rows})
+        table = {(r["perpetrator"], r["control"]): r for r in rows}
+        head = "".join(f"<th>{e(p)}</th>" for p in parties)
+        body = ""
+        for perp in sorted({r["perpetrator"] for r in rows}):
+            cells = "".join(f"<td>{table[(perp, p)]['incidents']} ({table[(perp, p)]['share']:.0%})</td>"
+                            if (perp, p) in table else "<td>—</td>" for p in parties)
+            body += f"<tr><td>{e(perp)}</td>{cells}</tr>"
+        parts.append(f"<table><tr><th>perpetrator ↓ · ground held by →</th>{head}</tr>{body}</table>")
+    return "".join(parts)
+
+
 def casualty_range(a: int | None, b: int | None, dash: str = "–", none: str = "—", plus: bool = False,
                    vague: bool = False) -> str:
     """A lowest–highest reported figure ("12", "12–15", "30+", "250,000+", "~24" for "dozens"; ``none`` when
@@ -200,6 +273,7 @@ CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1em;color:#222}
 h1{font-size:1.6em;margin:.2em 0}h2{margin-top:1.6em;border-bottom:1px solid #ccc}
 .map{width:100%;max-width:760px;border:1px solid #ccc}.chart{max-width:100%}
+.twomaps{display:flex;gap:12px;flex-wrap:wrap}.twomaps>div{flex:1 1 360px}.twomaps p{margin:2px 0;font-weight:bold}
 table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px solid #e3e3e3;padding:3px 6px;
 vertical-align:top;text-align:left}th{background:#f4f4f4}mark{background:#ffe38a}
 .inc{border:1px solid #ddd;border-radius:4px;padding:.5em .8em;margin:.6em 0;page-break-inside:avoid}
@@ -209,8 +283,10 @@ vertical-align:top;text-align:left}th{background:#f4f4f4}mark{background:#ffe38a
 """
 
 
-def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — ready reference") -> Path:
+def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — ready reference", *,
+                 staleness_days: int = 180) -> Path:
     """``index.html`` in ``out_dir`` (made if missing), or the page on standard output for ``-``."""
+    from ..control import annotate
     from .export import output
 
     out = Path(out_dir)
@@ -218,7 +294,7 @@ def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — r
         out.mkdir(parents=True, exist_ok=True)
     stats = lg.stats()
     ver = lg.verify()
-    incs = list(lg.incidents(order="date"))
+    incs = annotate(lg, [dict(r) for r in lg.incidents(order="date")], staleness_days=staleness_days)
     reacts = lg.reactions_by_incident()
     by_inc: dict[str, list[Any]] = defaultdict(list)  # claims of each incident, with their documents
     for r in lg.incident_claim_rows():
@@ -250,6 +326,7 @@ def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — r
              "(public domain). Circle area ∝ highest reported killed.</p>"]
     if chart:
         parts += ["<h2>Killed by month and perpetrator</h2>", f"<div class='chart'>{chart}</div>"]
+    parts.append(control_panel(lg, incs, staleness_days))
     parts.append(f"<h2>Incidents ({len(incs)})</h2>")
     for r in incs:
         cl = by_inc.get(r["id"], [])
@@ -261,7 +338,11 @@ def write_report(lg: Ledger, out_dir: str | Path, title: str = "harmledger — r
                      f"{count_range(r, 'injured')}"
                      f" · <span class='grade'>{e(r['grade'])}</span> ({r['n_sources']} source(s))"
                      f"<div class='meta'>perpetrators: {e(r['perpetrators'] or 'not stated')} · means: "
-                     f"{e(r['means'] or 'not stated')} · targets: {e(r['targets'] or '—')} · id {e(r['id'])}</div>")
+                     f"{e(r['means'] or 'not stated')} · targets: {e(r['targets'] or '—')} · id {e(r['id'])}"
+                     + (f" · ground held by: {e(r['control'])}"
+                        + (f" ({e(r['control_layer'] or '')}, {e(r['control_date'] or '')}"
+                           f"{', schematic' if r['control_schematic'] else ''})" if r['control_layer'] else "")
+                        if r.get("control") else "") + "</div>")
         if r.get("notes"):
             parts.append(f"<div class='meta'>analyst note: {e(r['notes'])}</div>")
         parts.append("<table><tr><th>report</th><th>source</th></tr>")
