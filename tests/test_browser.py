@@ -139,3 +139,37 @@ def test_overview_map_filters_incident_source_and_no_script_runs(server, tmp_pat
         browser.close()
     assert dialogs == []
     assert (tmp_path / "overview.png").stat().st_size > 10_000
+
+
+def test_a_control_layer_is_drawn_under_the_incidents_with_its_legend(server, tmp_path):
+    """The shipped schematic layer imported into the served ledger: the overview offers it, draws its areas
+    under the markers, and its legend names the layer, says SCHEMATIC and gives source and licence."""
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    url, lg = server
+    require_map_assets()
+    from harmledger.control import layer_properties, parse_layer
+
+    path = Path(__file__).resolve().parents[1] / "harmledger/packs/syria/control/turkish_backed_zones_schematic.geojson"
+    data = path.read_bytes()
+    areas = parse_layer(data, party_field="party", valid_from_field="valid_from_approx")
+    lg.import_control_layer(data, name="Turkish-backed zones", n_areas=len(areas), licence="CC BY-IGO 3.0",
+                            source=layer_properties(data).get("source"), schematic=True,
+                            params={"party_field": "party", "valid_from_field": "valid_from_approx"})
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_context(viewport={"width": 1200, "height": 1000}).new_page()
+        page.goto(url + "/")
+        _loaded(page)
+        page.select_option("#control-layer", index=1)
+        page.wait_for_selector("body[data-control]", state="attached")
+        legend = page.locator(".control-legend")
+        legend.wait_for()
+        text = legend.inner_text()
+        assert "Turkish-backed zones" in text and "SCHEMATIC" in text and "turkish_backed (turkey)" in text
+        assert "CC BY-IGO 3.0" in text
+        assert page.locator(".leaflet-control-pane path, .leaflet-pane path").count() >= 3
+        page.screenshot(path=str(tmp_path / "control.png"))
+        browser.close()

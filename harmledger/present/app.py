@@ -30,7 +30,17 @@ from ..resolve import GRADES
 from ..store import Ledger
 from ..store.schema import claims, documents, events, incidents
 from .export import tally, tally_svg
-from .report import COLOURS, CSS, count_range, evidence_spans, highlight, mark_text, reactions_html, svg_map
+from .report import (
+    COLOURS,
+    CSS,
+    count_range,
+    evidence_spans,
+    highlight,
+    mark_text,
+    party_colours,
+    reactions_html,
+    svg_map,
+)
 
 INCIDENT_ID = r"^I[0-9a-f]{12}$"
 DOC_ID = r"^[0-9a-f]{64}$"
@@ -182,6 +192,33 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
     def api_incident(incident_id: Annotated[str, Path(pattern=INCIDENT_ID)]) -> dict[str, Any]:
         return incident_detail(incident_id)
 
+    @app.get("/api/control")
+    def api_control() -> list[dict[str, Any]]:
+        """The control layers of the ledger: name, date, schematic, source, licence, parties and their colours."""
+        with_control([])  # refreshes the cached layers
+        reader = layers_cache["reader"]
+        out = []
+        for layer in (reader.layers if reader else []):
+            cols = party_colours(layer)
+            out.append({"id": layer.id, "name": layer.name, "date": layer.date, "schematic": layer.schematic,
+                        "source": layer.source, "licence": layer.licence,
+                        "parties": [{"party": p, "actor": layer.parties.get(p), "colour": c} for p, c in cols.items()]})
+        return out
+
+    @app.get("/api/control/{layer_id}")
+    def api_control_layer(layer_id: Annotated[str, Path(pattern=DOC_ID)]) -> dict[str, Any]:
+        """One control layer's areas as GeoJSON (party, validity and colour in each feature's properties)."""
+        with_control([])
+        reader = layers_cache["reader"]
+        layer = next((x for x in (reader.layers if reader else []) if x.id == layer_id), None)
+        if layer is None:
+            raise HTTPException(404, f"no control layer {layer_id}")
+        cols = party_colours(layer)
+        return {"type": "FeatureCollection", "name": layer.name, "features": [
+            {"type": "Feature", "geometry": a.geometry,
+             "properties": {"party": a.party, "valid_from": a.valid_from or layer.date, "valid_to": a.valid_to,
+                            "colour": cols[a.party]}} for a in layer.areas]}
+
     @app.get("/api/tallies")
     def api_tallies(by: Annotated[str, Query(pattern=r"^[a-z0-9_,]{1,80}$")] = "month") -> list[dict[str, Any]]:
         return tally_by(by)[1]
@@ -287,6 +324,12 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                 + options("target", f["target"], "target") + options("grade", list(GRADES), "grade")
                 + "<label>words <input type='search' name='q' maxlength='200' placeholder='hospital, Saraqib…'>"
                 "</label><button type='reset'>clear</button></form>")
+        layers = lg.control_layer_rows()
+        if layers:  # not a filter: which control layer to draw under the incidents
+            form += ("<p class='filters'><label>ground held by <select id='control-layer'><option value=''>none"
+                     "</option>" + "".join(
+                         f"<option value='{e(r.layer)}'>{e(r.name)}{' (schematic)' if r.schematic else ''}</option>"
+                         for r in layers) + "</select></label></p>")
         cfg = {"colours": COLOURS, "tiles": tiles, "tilesAttribution": tiles_attribution or ""}
         body = (f"{head}{form}<div id='map' class='lmap'></div>"
                 "<p class='meta'>Basemap: UN OCHA Syria COD-AB governorates (CC BY-IGO 3.0), Natural Earth "

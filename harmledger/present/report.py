@@ -98,14 +98,15 @@ def svg_map(incs: list[dict[str, Any]], link_prefix: str = "#") -> str:
 PARTY_COLOURS = ["#c7b7a3", "#b9d7a8", "#a9a9a9", "#f2d479", "#c6b3de", "#f4a582", "#92c5de", "#d9d9d9"]
 
 
-def _party_colours(layer: Any) -> dict[str, str]:
+def party_colours(layer: Any) -> dict[str, str]:
+    """A colour for each party of a control layer (the same on the report and the web map)."""
     parties = sorted({a.party for a in layer.areas})
     return {p: PARTY_COLOURS[i % len(PARTY_COLOURS)] for i, p in enumerate(parties)}
 
 
 def control_map(layer: Any, incs: list[dict[str, Any]], link_prefix: str = "#") -> str:
     """A control layer's areas coloured by party, with the incidents it speaks for as dots on top."""
-    cols = _party_colours(layer)
+    cols = party_colours(layer)
     out = [f'<svg class="map" viewBox="0 0 {W} {H}" role="img" aria-label="Map of control: {html.escape(layer.name)}">',
            _basemap()]
     for a in layer.areas:
@@ -152,7 +153,7 @@ def control_panel(lg: Ledger, incs: list[dict[str, Any]], staleness_days: int) -
             continue
         parts.append("<div class='twomaps'><div><p>Strikes by perpetrator</p>" + svg_map(sub) + "</div><div>"
                      "<p>Control, with the same strikes</p>" + control_map(layer, sub) + "</div></div>")
-        cols = _party_colours(layer)
+        cols = party_colours(layer)
         parts.append("<p class='legend'>" + "".join(
             f"<span><i class='dot' style='background:{c}'></i>{e(p)}</span>" for p, c in cols.items()) + "</p>")
         rows = tally(lg, ["perpetrator", "control"], sub)

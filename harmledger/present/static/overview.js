@@ -26,6 +26,57 @@
       L.geoJSON(g, { pane: "basemap", style: style, interactive: false }).addTo(map);
     });
   }
+  // ---------------------------------------------------------------- a control layer under the incidents
+  map.createPane("control").style.zIndex = 300;
+  const picker = document.getElementById("control-layer");
+  let controlLayer = null;
+  let controlLegend = null;
+  function drawControl() {
+    if (controlLayer) { map.removeLayer(controlLayer); controlLayer = null; }
+    if (controlLegend) { map.removeControl(controlLegend); controlLegend = null; }
+    const id = picker ? picker.value : "";
+    if (!id) return;
+    Promise.all([fetch("/api/control").then((r) => r.json()),
+                 fetch("/api/control/" + encodeURIComponent(id)).then((r) => r.json())]).then(([all, g]) => {
+      if (picker.value !== id) return;
+      const meta = all.find((x) => x.id === id) || {};
+      controlLayer = L.geoJSON(g, {
+        pane: "control", interactive: false,
+        style: (f) => ({ color: "#777", weight: 0.5, fillColor: f.properties.colour, fillOpacity: 0.55 }),
+      }).addTo(map);
+      controlLegend = L.control({ position: "bottomright" });
+      controlLegend.onAdd = () => {
+        const div = L.DomUtil.create("div", "control-legend");
+        const h = document.createElement("b");
+        h.textContent = (meta.name || "control") + (meta.date ? " · " + meta.date : "");
+        div.appendChild(h);
+        if (meta.schematic) {
+          const s = document.createElement("div");
+          s.className = "schematic";
+          s.textContent = "SCHEMATIC: not front lines";
+          div.appendChild(s);
+        }
+        for (const p of meta.parties || []) {
+          const row = document.createElement("div");
+          const sw = document.createElement("i");
+          sw.className = "dot";
+          sw.style.background = p.colour;
+          row.appendChild(sw);
+          row.appendChild(document.createTextNode(p.party + (p.actor ? " (" + p.actor + ")" : "")));
+          div.appendChild(row);
+        }
+        const src = document.createElement("div");
+        src.className = "meta";
+        src.textContent = "source: " + (meta.source || "not stated") + "; licence: " + (meta.licence || "not stated");
+        div.appendChild(src);
+        return div;
+      };
+      controlLegend.addTo(map);
+      document.body.dataset.control = id;
+    });
+  }
+  if (picker) picker.addEventListener("change", drawControl);
+
   const cluster = L.markerClusterGroup({ maxClusterRadius: 28, disableClusteringAtZoom: 11, showCoverageOnHover: false });
   map.addLayer(cluster);
 
