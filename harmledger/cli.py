@@ -418,29 +418,43 @@ INCIDENT_COLUMNS = ["id", "date_start", "date_end", "place_name", "admin1", "whe
 @click.option("--until", metavar="YYYY-MM-DD", callback=_check_published)
 @click.option("--limit", type=int, default=None)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
+@click.option("--control-staleness", "staleness", type=click.IntRange(0, 36500), default=180, show_default=True,
+              help="Days a dated control layer speaks for after its date.")
 def incidents_cmd(db: str | None, admin1: str | None, perpetrator: str | None, grade: str | None,
-                  since: str | None, until: str | None, limit: int | None, fmt: str) -> None:
-    """List incidents, largest first, with their casualty ranges, grades and sources."""
+                  since: str | None, until: str | None, limit: int | None, fmt: str, staleness: int) -> None:
+    """List incidents, largest first, with their casualty ranges, grades and sources (and who held the
+    ground, when the ledger has control layers)."""
+    from .control import CONTROL_FIELDS, annotate
 
-    rows = _open(db).incidents(admin1=admin1, perpetrator=perpetrator, grade=grade, since=since, until=until,
-                                limit=limit)
+    lg = _open(db)
+    rows = [dict(r) for r in lg.incidents(admin1=admin1, perpetrator=perpetrator, grade=grade, since=since,
+                                          until=until, limit=limit)]
+    has_layers = bool(lg.control_layer_rows())
+    if has_layers:
+        annotate(lg, rows, staleness_days=staleness)
     if fmt == "jsonl":
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
     elif fmt == "csv":
-        _csv_out(INCIDENT_COLUMNS + ["country", "lat", "lon", "n_documents", "first_report", "last_report"], rows)
+        _csv_out(INCIDENT_COLUMNS + ["country", "lat", "lon", "n_documents", "first_report", "last_report"]
+                 + (CONTROL_FIELDS if has_layers else []), rows)
     else:
         from rich.console import Console
         from rich.table import Table
 
-        t = Table("id", "date", "place", "killed", "injured", "perpetrators", "means", "grade", "claims", "sources")
+        cols = ["id", "date", "place", "killed", "injured", "perpetrators", "means", "grade", "claims", "sources"]
+        t = Table(*cols, *(["ground held by"] if has_layers else []))
         from .present.report import count_range
 
         for r in rows:
             t.add_row(r["id"], r["date_start"] or "", f"{r['place_name'] or ''} ({r['admin1'] or r['country'] or ''})",
                       count_range(r, "killed", dash="-", none=""), count_range(r, "injured", dash="-", none=""),
-                      r["perpetrators"] or "", r["means"] or "", r["grade"], str(r["n_claims"]), str(r["n_sources"]))
-        Console(width=200).print(t)
+                      r["perpetrators"] or "", r["means"] or "", r["grade"], str(r["n_claims"]), str(r["n_sources"]),
+                      *([r["control"] + (f" ({r['control_date']})" if r["control_date"] else "")]
+                        if has_layers else []))
+        Console(width=220).print(t)
+    if has_layers:
+        _print_layers(lg)
 
 
 @main.command("export")
@@ -462,6 +476,7 @@ def export_cmd(db: str | None, fmt: str, out_path: str, staleness: int) -> None:
         raise click.ClickException(f"{out_path}: cannot write ({e.strerror or e})") from None
     click.echo(f"wrote {n} incidents to {'standard output' if out_path == '-' else out_path} ({fmt})",
                err=out_path == "-")
+    _print_layers(lg)
 
 
 @main.command("tally")

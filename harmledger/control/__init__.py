@@ -85,7 +85,7 @@ class Control:
 
 
 CONTROL_FIELDS = ["control", "control_actor", "control_layer", "control_date", "control_share",
-                  "control_schematic"]
+                  "control_schematic", "control_source", "control_licence", "control_note"]
 
 
 def load_parties(pack: str = "syria") -> dict[str, str | None]:
