@@ -638,6 +638,11 @@ def control_import_cmd(db: str | None, file: str, party_field: str, day: str | N
         counts[a.party] = counts.get(a.party, 0) + 1
     what = ", ".join(f"{p} {n}" for p, n in sorted(counts.items()))
     if not new:
+        old = next(r for r in lg.control_layer_rows() if r.layer == layer)
+        if json.loads(old.params) != params:
+            raise click.ClickException(
+                f"{file}: these bytes are already in the ledger as layer {layer[:12]} ({old.name}), read with other "
+                f"settings ({old.params}); an imported layer and the way it is read are fixed (nothing changed)")
         click.echo(f"control layer {layer[:12]} is already in the ledger (same bytes): nothing added")
         return
     click.echo(f"imported control layer {layer[:12]} ({name or Path(file).name}): {len(areas)} areas ({what})"

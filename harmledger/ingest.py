@@ -289,7 +289,13 @@ def _unzstd(data: bytes) -> bytes:
 def warc_documents(path: Path, *, prefilter: bool = True, stats: dict[str, int] | None = None
                    ) -> Iterator[Document | ReadError]:
     """HTML responses of a WARC / WARC.gz file (warcio), with the record's URL and fetch time as capture
-    metadata. With ``prefilter``, off-topic pages are dropped before any HTML parsing."""
+    metadata. With ``prefilter``, off-topic pages are dropped before any HTML parsing.
+
+    Every record is read to its end and checked before anything of it is used: all the bytes its
+    ``Content-Length`` declares are there, no bytes follow them before the next record, and its
+    ``WARC-Block-Digest`` / ``WARC-Payload-Digest`` (when the writer recorded them) match. A record that
+    fails is one error line naming its offset, never a document; bytes after the last whole record are
+    an error too (a cut archive), and the whole records before the damage are read."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -297,33 +303,31 @@ def warc_documents(path: Path, *, prefilter: bool = True, stats: dict[str, int] 
 
     pf = load_prefilter() if prefilter else None
     st = stats if stats is not None else {}
-    where = str(path)
     logging.getLogger("warcio").setLevel(logging.ERROR)  # its warnings are ours to word, one line each
+    it: Any = None
+    last_end = 0  # where the last whole record ended
     try:
         with open(path, "rb") as f:
-            it = ArchiveIterator(f)
+            it = ArchiveIterator(f, check_digests=True)
             it.INC_RECORD = ""  # warcio writes this multi-line warning to stderr itself; we count err_count
             for rec in it:
                 where = f"{path}@{it.offset}"  # the record's start (get_record_offset() would consume it)
-                if rec.rec_type != "response":
-                    continue
                 ctype = (rec.http_headers.get_header("Content-Type") or "") if rec.http_headers else ""
-                if "html" not in ctype.lower():
-                    st["non_html"] = st.get("non_html", 0) + 1
+                wanted = rec.rec_type == "response" and "html" in ctype.lower()
+                raw = _read_record(rec) if wanted else b""
+                errs = it.err_count
+                it.read_to_end()  # the rest of the record, its digests, and what follows it
+                last_end = it.offset
+                problem = _record_problem(rec, it.err_count > errs)
+                if problem:
+                    yield ReadError(where, problem)
                     continue
-                raw = _read_record(rec)
+                if not wanted:
+                    if rec.rec_type == "response":
+                        st["non_html"] = st.get("non_html", 0) + 1
+                    continue
                 if raw is None:
                     yield ReadError(where, "record too large")
-                    continue
-                if rec.raw_stream.limit:  # fewer bytes than its Content-Length: a cut record, never an original
-                    yield ReadError(where, f"truncated record: {rec.raw_stream.limit} of its {rec.length} declared "
-                                           "bytes are missing")
-                    continue
-                errs = it.err_count
-                it.read_to_end()  # to the next record: more bytes than its Content-Length show here
-                if it.err_count > errs:
-                    yield ReadError(where, "damaged record: bytes follow its declared Content-Length (the length "
-                                           "is wrong, so its content cannot be trusted to be whole)")
                     continue
                 if pf is not None and not pf.keep_bytes(raw):
                     st["offtopic"] = st.get("offtopic", 0) + 1
@@ -341,13 +345,30 @@ def warc_documents(path: Path, *, prefilter: bool = True, stats: dict[str, int] 
                 d.captured_at = captured
                 yield d
             size = os.fstat(f.fileno()).st_size
-            if it.offset < size:  # warcio stops quietly at a cut compressed record
-                yield ReadError(f"{path}@{it.offset}", f"truncated or damaged archive: {size - it.offset} bytes "
-                                                        "after the last whole record could not be read")
-    except (ArchiveLoadFailed, OSError, ValueError, EOFError) as e:
-        yield ReadError(where, f"not a readable WARC record ({(str(e).splitlines() or [''])[0][:120]})")
-    except (AttributeError, TypeError, IndexError, KeyError) as e:  # warcio's own errors on some damaged headers
-        yield ReadError(where, f"damaged WARC record ({e.__class__.__name__})")
+            f.seek(last_end)
+            rest = f.read(1 << 16)
+            if rest.strip(b"\r\n\0 \t"):  # warcio stops quietly at a record cut in its headers
+                yield ReadError(f"{path}@{last_end}", f"truncated or damaged archive: {size - last_end} bytes "
+                                                       "after the last whole record could not be read")
+    except (ArchiveLoadFailed, OSError, ValueError, EOFError, AttributeError, TypeError, IndexError, KeyError) as e:
+        at = f"{path}@{it.offset}" if it is not None else str(path)  # the record being parsed when it failed
+        first = (str(e).splitlines() or [""])[0][:120].encode("ascii", "backslashreplace").decode("ascii")
+        yield ReadError(at, f"damaged WARC record ({e.__class__.__name__}{': ' + first if first else ''})")
+
+
+def _record_problem(rec: Any, bytes_follow: bool) -> str | None:
+    """Why a WARC record read to its end cannot be trusted to be whole, or None."""
+    if rec.length is None:
+        return "damaged record: no Content-Length"
+    if rec.raw_stream.limit:  # fewer bytes than its Content-Length: a cut record, never an original
+        return f"truncated record: {rec.raw_stream.limit} of its {rec.length} declared bytes are missing"
+    if bytes_follow:
+        return ("damaged record: bytes follow its declared Content-Length (the length is wrong, so its "
+                "content cannot be trusted to be whole)")
+    checker = getattr(rec, "digest_checker", None)
+    if checker is not None and checker.passed is False:
+        return f"damaged record: {'; '.join(checker.problems)[:160]} (its bytes are not those the crawler wrote)"
+    return None
 
 
 def _read_record(rec: Any) -> bytes | None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import resources
@@ -101,7 +102,11 @@ def iso_day(value: Any, *, end: bool = False) -> str | None:
     day of the period, or with ``end`` its last. ValueError when it is not a date."""
     if value is None or value == "":
         return None
-    s = str(value).strip()[:10]
+    s = str(value).strip()
+    if _DATETIME.fullmatch(s):  # a date-time: its day
+        s = s[:10]
+    if not _DAYISH.fullmatch(s):
+        raise ValueError(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
     parts = s.split("-")
     try:
         if len(parts) == 1 and len(s) == 4:
@@ -118,6 +123,10 @@ def iso_day(value: Any, *, end: bool = False) -> str | None:
     return d.isoformat()
 
 
+_DAYISH = re.compile(r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?")
+
+
 def parse_layer(data: bytes, *, party_field: str, date: str | None = None, valid_from_field: str | None = None,
                 valid_to_field: str | None = None, name_field: str | None = None) -> list[Area]:
     """The areas of a GeoJSON control layer; ValueError with one line naming the problem (and feature)."""
@@ -125,8 +134,10 @@ def parse_layer(data: bytes, *, party_field: str, date: str | None = None, valid
 
     if (date is None) == (valid_from_field is None):
         raise ValueError("give the layer's --date, or --valid-from-field (and --valid-to-field) for per-area dates")
+    if date is not None and valid_to_field is not None:
+        raise ValueError("--valid-to-field goes with --valid-from-field, not with a snapshot's --date")
     try:
-        doc = json.loads(data)
+        doc = json.loads(data, parse_constant=_no_constant)
     except (ValueError, RecursionError) as e:
         raise ValueError(f"not GeoJSON ({e.__class__.__name__}: {str(e)[:80]})") from None
     if not isinstance(doc, dict) or doc.get("type") not in ("FeatureCollection", "Feature"):
@@ -137,8 +148,12 @@ def parse_layer(data: bytes, *, party_field: str, date: str | None = None, valid
     areas = []
     for i, f in enumerate(feats):
         where = f"feature {i}"
-        props = (f or {}).get("properties") or {} if isinstance(f, dict) else {}
-        geom = f.get("geometry") if isinstance(f, dict) else None
+        if not isinstance(f, dict):
+            raise ValueError(f"{where}: not a GeoJSON Feature object")
+        props = f.get("properties") or {}
+        if not isinstance(props, dict):
+            raise ValueError(f"{where}: properties must be an object")
+        geom = f.get("geometry")
         if not isinstance(geom, dict) or geom.get("type") not in ("Polygon", "MultiPolygon"):
             raise ValueError(f"{where}: geometry must be a Polygon or MultiPolygon")
         party = props.get(party_field)
@@ -146,11 +161,14 @@ def parse_layer(data: bytes, *, party_field: str, date: str | None = None, valid
             raise ValueError(f"{where}: no {party_field!r} property (the party holding the area)")
         try:
             g = shapely.geometry.shape(geom)
-        except (ValueError, TypeError, AttributeError, IndexError) as e:
-            raise ValueError(f"{where}: unreadable geometry ({e})") from None
-        if g.is_empty:
-            raise ValueError(f"{where}: empty geometry")
-        minx, miny, maxx, maxy = g.bounds
+            if g.is_empty:
+                raise ValueError("empty geometry")
+            minx, miny, maxx, maxy = g.bounds
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError, OverflowError,
+                shapely.errors.ShapelyError) as e:
+            raise ValueError(f"{where}: unreadable geometry ({str(e)[:100]})") from None
+        if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
+            raise ValueError(f"{where}: coordinates that are not finite numbers")
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
             raise ValueError(f"{where}: coordinates are not longitude/latitude degrees (WGS 84)")
         try:
@@ -165,6 +183,10 @@ def parse_layer(data: bytes, *, party_field: str, date: str | None = None, valid
         areas.append(Area(party=str(party).strip(), valid_from=vf, valid_to=vt, geometry=geom,
                           name=str(props[name_field]) if name_field and props.get(name_field) else None))
     return areas
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number GeoJSON allows")
 
 
 def layer_properties(data: bytes) -> dict[str, Any]:
@@ -292,15 +314,16 @@ class ControlReader:
                     cand = np.nonzero((xs >= minx) & (xs <= maxx) & (ys >= miny) & (ys <= maxy))[0]
                     if not len(cand):
                         continue
-                    hit = cand[shapely.contains_xy(g, xs[cand], ys[cand])]
+                    hit = cand[shapely.intersects_xy(g, xs[cand], ys[cand])]  # a border point is in
                     for qi in hit.tolist():
                         self._consider(best, points[qi], li, self._area[li][gi], places)
         if discs:
             shapes = [_disc(places[i][1], places[i][0], AREA_RADIUS_KM[min(places[i][2], 3)])  # type: ignore[index]
                       for i in discs]
+            partly: dict[int, float] = {}  # discs some layer covers, but less than half
             for li, tree in enumerate(self._trees):
                 q, g = tree.query(shapes, predicate="intersects")
-                acc: dict[tuple[int, str], dict[str, float]] = {}
+                acc: dict[int, tuple[str, dict[str, float]]] = {}  # disc -> (latest area date, party shares)
                 for qi, gi in zip(q.tolist(), g.tolist(), strict=True):
                     i, ai = discs[qi], self._area[li][gi]
                     ref = self._speaks(li, ai, places[i][3])  # type: ignore[arg-type]
@@ -309,21 +332,32 @@ class ControlReader:
                     ar = _overlap(shapes[qi], self._rough[li][gi])
                     if ar > 0:
                         party = self.layers[li].areas[ai].party
-                        d = acc.setdefault((i, ref), {})
-                        d[party] = d.get(party, 0.0) + ar / shapes[qi].area
-                for (i, ref), shares in acc.items():
+                        last, shares = acc.get(i, (ref, {}))
+                        shares[party] = shares.get(party, 0.0) + ar / shapes[qi].area
+                        acc[i] = (max(last, ref), shares)
+                for i, (ref, shares) in acc.items():
+                    covered = min(sum(shares.values()), 1.0)
+                    if covered < 0.5:  # the layer says little of this place: not its answer
+                        partly[i] = max(partly.get(i, 0.0), covered)
+                        continue
                     if i in best and ref <= best[i][0]:
                         continue
                     top = max(shares, key=lambda p: shares[p])
-                    rounded = {p: round(min(s, 1.0), 3) for p, s in sorted(shares.items(), key=lambda x: -x[1])}
+                    rounded = {p: round(min(v, 1.0), 3) for p, v in sorted(shares.items(), key=lambda x: -x[1])}
                     best[i] = (ref, li, top if shares[top] >= 0.5 else "mixed", round(min(shares[top], 1.0), 3),
                                rounded)
+        else:
+            partly = {}
         for i in points + discs:
             if i in best:
                 ref, li, party, share, shares = best[i]
                 how = None if share is None else (f"share of the area within {AREA_RADIUS_KM[min(places[i][2], 3)]:.0f}"  # type: ignore[index]
                                                   " km")
                 out[i] = self._fact(li, ref, party, share, shares, how)
+            elif i in partly:
+                out[i] = Control("unknown", note=f"only {partly[i]:.0%} of the area within "
+                                                 f"{AREA_RADIUS_KM[min(places[i][2], 3)]:.0f} km is in the areas "  # type: ignore[index]
+                                                 "of the layers for this date")
             elif self._any_speaks(places[i][3]):  # type: ignore[arg-type]
                 out[i] = Control("unknown", note="outside every area of the layers for this date")
             else:

@@ -313,6 +313,8 @@ class Ledger:
         write lock, so two processes opening an old ledger at once migrate it once."""
         if not insp.has_table("reactions"):  # ledgers made before the react stage
             reactions.create(conn, checkfirst=True)
+        if not insp.has_table("control_layers"):  # ledgers made before control layers (issue 19)
+            control_layers.create(conn, checkfirst=True)
         if "captured_at" not in {c["name"] for c in insp.get_columns("documents")}:
             conn.execute(text("ALTER TABLE documents ADD COLUMN captured_at VARCHAR(32)"))
         if insp.has_table("claims") and "killed_plus" not in {c["name"] for c in insp.get_columns("claims")}:
