@@ -187,6 +187,12 @@ def jsonl_documents(data: bytes, source: str, *, published: str | None = None
             msg = str(e).split(":")[0] if "digits" in str(e) else f"{e.__class__.__name__}: {str(e)[:80]}"
             yield ReadError(where, f"invalid JSON ({msg})")
             continue
+        if b"\\ud" in line or b"\\uD" in line:  # an escaped surrogate: refuse a lone one, which no text may hold
+            try:
+                json.dumps(obj, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:
+                yield ReadError(where, "invalid JSON text (a lone surrogate escape such as \\ud800)")
+                continue
         if not isinstance(obj, dict):
             yield ReadError(where, "a JSONL line must be an object with 'text' or 'html'")
             continue
@@ -268,7 +274,7 @@ def _unzstd(data: bytes) -> bytes:
     import zstandard
 
     out = bytearray()
-    pos, step = 0, 4096
+    pos, step = 0, 1024  # a 1 kB piece of a bomb grows to at most ~32 MB before the size is checked
     try:
         while pos < len(data):
             d = zstandard.ZstdDecompressor().decompressobj()
@@ -453,6 +459,10 @@ def read_path(path: str | os.PathLike[str], *, published: str | None = None, pre
                 data = _unzstd(data)
         except ValueError as e:
             yield ReadError("<stdin>", str(e))
+            return
+        if data.lstrip()[:5] == b"WARC/":
+            yield ReadError("<stdin>", "a WARC archive is read record by record from a file: save it as .warc or "
+                                       ".warc.gz and give its path")
             return
         yield from read_bytes(data, "<stdin>", _sniff(data), published=published)
         return

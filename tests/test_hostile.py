@@ -355,3 +355,15 @@ def test_a_warc_record_shorter_than_its_bytes_is_refused_in_one_line(tmp_path, t
     errs = _errors(items)
     assert errs and errs[0].source == f"{p}@{second}" and "Content-Length" in errs[0].reason
     assert "WARNING" not in capfd.readouterr().err
+
+
+def test_a_lone_surrogate_costs_its_line_and_a_warc_on_stdin_is_refused(tmp_path, texts):
+    p = tmp_path / "surrogate.jsonl"
+    p.write_text('{"text": "x", "comments": [{"text": "\\ud800 ' + texts[0] + '"}]}\n' + _line(texts[1]) + "\n"
+                 + json.dumps({"text": texts[2] + " \U0001f600"}) + "\n", "utf-8")
+    items = list(read([p]))
+    assert [d.text.split(" \U0001f600")[0] for d in _docs(items)] == [texts[1], texts[2]]  # a real pair is fine
+    (e,) = _errors(items)
+    assert e.source == f"{p}:1" and "lone surrogate" in e.reason
+    r = subprocess.run(HL + ["extract", "-"], input=_warc(texts[:1], gz=False), capture_output=True, timeout=120)
+    assert r.returncode == 1 and b"a WARC archive is read record by record from a file" in r.stderr
