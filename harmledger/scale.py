@@ -28,6 +28,62 @@ from .model import Comment, Document
 DOC_FIELDS = ("doc", "source", "text", "format", "title", "published", "author", "url", "publisher",
               "captured_at", "size", "encoding")
 
+# ---------------------------------------------------------------------- local processes (--jobs N)
+# The extractor of the parent process, loaded (and its lazy gazetteer indexes built) before the workers
+# are forked, so that every worker shares it copy-on-write instead of loading its own.
+_FORKED: Any = None
+
+
+def _claims_of(doc: Document) -> list[Any]:
+    return _FORKED.extract_document(doc)
+
+
+def _claim_dicts_of(doc: Document) -> list[dict[str, Any]]:
+    return [c.to_dict() for c in _FORKED.extract_document(doc)]
+
+
+def _claim_lines_of(doc: Document) -> str:
+    """The document's claims as JSONL text (what ``extract`` prints), made in the worker."""
+    return "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in _FORKED.extract_document(doc))
+
+
+def can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def local_pool(jobs: int, extractor: Any) -> Any:
+    """A pool of ``jobs`` processes forked after ``extractor`` is loaded and warmed (its lazy indexes built
+    in the parent). ValueError where processes cannot be forked (Windows)."""
+    import multiprocessing
+
+    global _FORKED
+    if not can_fork():
+        raise ValueError("--jobs needs a system that forks processes (Linux, macOS); use --engine dask")
+    _FORKED = extractor
+    g = extractor.gaz
+    _ = g.skeletons, g.vowels, g.deep  # built once here, shared by the forked workers
+    return multiprocessing.get_context("fork").Pool(jobs)
+
+
+def extract_local(docs: Iterator[Document], pool: Any, *, chunksize: int = 16, as_lines: bool = False
+                  ) -> Iterator[tuple[Document, Any]]:
+    """``(document, claims)`` for each document, in input order, extracted by the forked processes of
+    ``pool`` (:func:`local_pool`): the same claims as the extractor gives in this process (with
+    ``as_lines``, already as the JSONL text ``extract`` prints)."""
+    from collections import deque
+
+    sent: deque[Document] = deque()
+
+    def feed() -> Iterator[Document]:
+        for d in docs:
+            sent.append(d)
+            yield d
+
+    for claims in pool.imap(_claim_lines_of if as_lines else _claims_of, feed(), chunksize=chunksize):
+        yield sent.popleft(), claims
+
 
 @dataclass
 class ShardResult:

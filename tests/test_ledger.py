@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from helpers import make_doc
+from helpers import dev_docs, make_doc
 from sqlalchemy import text
 
 from harmledger import Document
@@ -203,3 +203,29 @@ def test_window_is_kept_and_bridging_reports_do_not_merge_rivals(ledger):
     ledger.resolve()
     binnish = [r for r in ledger.incidents() if r["place_name"] == "Binnish"]
     assert len(binnish) >= 2 and not any("airstrike" in r["means"] and "shelling" in r["means"] for r in binnish)
+
+
+def test_batched_writes_store_what_one_at_a_time_stores(tmp_path, dev_units):
+    """Batches are written table by table with one executemany each: the rows, claim ids and audit chain
+    are those of writing one document at a time (times and the hashes over them aside)."""
+    docs = dev_docs(dev_units, 120)
+    dumps = []
+    for batch in (1, 200):
+        lg = Ledger(str(tmp_path / f"b{batch}.db"))
+        lg.ingest(docs, get_extractor().extract_document, batch=batch)
+        lg.resolve()
+        assert lg.verify().ok
+        with lg.engine.connect() as c:
+            dumps.append({
+                "documents": c.execute(text("SELECT doc, source, text, raw, size FROM documents ORDER BY doc")).all(),
+                "claims": c.execute(text("SELECT id, claim_uid, doc, json, hash, killed_min, place_name "
+                                         "FROM claims ORDER BY id")).all(),
+                "events": [(r.seq, r.kind, r.subject, {k: v for k, v in json.loads(r.payload).items()
+                                                      if k != "ingested_at"})
+                           for r in c.execute(text("SELECT seq, kind, subject, payload FROM events ORDER BY seq"))
+                           if r.kind != "resolved"],
+                "incidents": c.execute(text("SELECT id, killed_min, killed_max, n_claims FROM incidents ORDER BY id"))
+                .all()})
+        lg.close()
+    assert dumps[0] == dumps[1]
+    assert len(dumps[0]["claims"]) > 100 and len(dumps[0]["events"]) == 2 * 120

@@ -142,6 +142,18 @@ def claim_columns(c: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def event_row(last: list[Any], kind: str, subject: str | None, payload: dict[str, Any],
+              actor: str | None = None) -> dict[str, Any]:
+    """The next event of the chain after ``last`` ([seq, hash], advanced in place), as an ``events`` row."""
+    seq, prev = last[0] + 1, last[1]
+    at = now()
+    body = canonical(payload)
+    h = event_hash(prev, seq, at, kind, subject, actor, body)
+    last[0], last[1] = seq, h
+    return {"seq": seq, "at": at, "kind": kind, "subject": subject, "actor": actor, "payload": body,
+            "prev_hash": prev, "hash": h}
+
+
 def _layer_record(r: Any) -> dict[str, Any]:
     """The fields of a ``control_layers`` row its import event records."""
     return {"layer": r.layer, "name": r.name, "params": r.params, "licence": r.licence, "source": r.source,
@@ -348,23 +360,19 @@ class Ledger:
     def append_event(self, conn: Connection, kind: str, subject: str | None, payload: dict[str, Any],
                      actor: str | None = None, _last: list[Any] | None = None) -> int:
         """Append one event to the chain inside ``conn``'s transaction; returns its sequence number."""
-        seq, prev = _last if _last else self._last_event(conn)
-        seq += 1
-        at = now()
-        body = canonical(payload)
-        h = event_hash(prev, seq, at, kind, subject, actor, body)
-        conn.execute(insert(events).values(seq=seq, at=at, kind=kind, subject=subject, actor=actor, payload=body,
-                                           prev_hash=prev, hash=h))
-        if _last is not None:
-            _last[0], _last[1] = seq, h
-        return seq
+        last = _last if _last else list(self._last_event(conn))
+        row = event_row(last, kind, subject, payload, actor)
+        conn.execute(insert(events), [row])
+        return row["seq"]
 
     # ------------------------------------------------------------------ ingest
     def ingest(self, docs: Iterable[Document], extract: Callable[[Document], list[Claim]], *,
-               batch: int = 50, on_document: Callable[[Document, int], None] | None = None) -> IngestStats:
+               batch: int = 50, on_document: Callable[[Document, int], None] | None = None,
+               pool: Any = None) -> IngestStats:
         """Store documents and their claims; documents already stored (same bytes) are skipped, never
-        extracted again."""
-        return self._ingest(((d, None) for d in docs), extract, batch, on_document)
+        extracted again. With ``pool`` (:func:`harmledger.scale.local_pool`), each batch is extracted by the
+        forked workers while the batch before it is written."""
+        return self._ingest(((d, None) for d in docs), extract, batch, on_document, pool)
 
     def ingest_extracted(self, items: Iterable[tuple[Document, list[dict[str, Any]]]], *, batch: int = 50,
                          on_document: Callable[[Document, int], None] | None = None) -> IngestStats:
@@ -374,27 +382,50 @@ class Ledger:
 
     def _ingest(self, items: Iterable[tuple[Document, list[dict[str, Any]] | None]],
                 extract: Callable[[Document], list[Claim]] | None, batch: int,
-                on_document: Callable[[Document, int], None] | None) -> IngestStats:
+                on_document: Callable[[Document, int], None] | None, pool: Any = None) -> IngestStats:
         stats = IngestStats()
         seen: set[str] = set()
         it = iter(items)
-        while chunk := list(islice(it, batch)):
-            with self.engine.connect() as conn:  # one lookup per batch for documents already stored
-                seen.update(conn.execute(select(documents.c.doc).where(
-                    documents.c.doc.in_({d.doc for d, _cs in chunk}))).scalars())
+
+        def finish(fresh: list[tuple[Document, list[dict[str, Any]] | None]], job: Any) -> None:
+            got = iter(job.get()) if job is not None else iter(())
             pending: list[Pending] = []
-            for d, cs in chunk:
-                if d.doc in seen:
-                    stats.duplicates += 1
-                    continue
-                seen.add(d.doc)
+            for d, cs in fresh:
                 if cs is None:
-                    cs = [c.to_dict() for c in extract(d)] if extract else []
+                    if pool is not None:
+                        cs = next(got)
+                    else:
+                        cs = [c.to_dict() for c in extract(d)] if extract else []
                 pending.append(Pending(d, cs, self._reactions_of(d, cs)))
                 if on_document:
                     on_document(d, len(cs))
             if pending:
                 self._write(pending, stats)
+
+        waiting: tuple[list[Any], Any] | None = None  # the batch the pool is extracting
+        while chunk := list(islice(it, batch)):
+            with self.engine.connect() as conn:  # one lookup per batch for documents already stored
+                seen.update(conn.execute(select(documents.c.doc).where(
+                    documents.c.doc.in_({d.doc for d, _cs in chunk}))).scalars())
+            fresh: list[tuple[Document, list[dict[str, Any]] | None]] = []
+            for d, cs in chunk:
+                if d.doc in seen:
+                    stats.duplicates += 1
+                    continue
+                seen.add(d.doc)
+                fresh.append((d, cs))
+            if pool is None:
+                finish(fresh, None)
+                continue
+            from ..scale import _claim_dicts_of
+
+            todo = [d for d, cs in fresh if cs is None]
+            job = pool.map_async(_claim_dicts_of, todo, chunksize=max(1, len(todo) // 16)) if todo else None
+            if waiting is not None:
+                finish(*waiting)
+            waiting = (fresh, job)
+        if waiting is not None:
+            finish(*waiting)
         return stats
 
     def _reactions_of(self, d: Document, cs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -440,26 +471,33 @@ class Ledger:
             documents.c.doc.in_({p.doc.doc for p in items}))).scalars())
         todo = [p for p in items if p.doc.doc not in there]
         last = list(self._last_event(conn))
+        # the batch's rows, table by table, written with one executemany each: the same rows, ids and
+        # event chain as one document at a time (a test compares), without a statement per row
+        doc_rows: list[dict[str, Any]] = []
+        claim_rows: list[dict[str, Any]] = []
+        react_rows: list[dict[str, Any]] = []
+        ev_rows: list[dict[str, Any]] = []
         for p in todo:
             d = p.doc
             raw = d.raw if d.raw is not None else d.text.encode("utf-8")
             at = now()
-            conn.execute(insert(documents).values(
-                doc=d.doc, source=d.source, url=d.url, title=d.title, publisher=d.publisher, author=d.author,
-                published=d.published, ingested_at=at, captured_at=d.captured_at, format=d.format, size=len(raw),
-                encoding=d.encoding, text=d.text, raw=raw))
-            self.append_event(conn, "ingested", d.doc, {
+            doc_rows.append({"doc": d.doc, "source": d.source, "url": d.url, "title": d.title,
+                             "publisher": d.publisher, "author": d.author, "published": d.published,
+                             "ingested_at": at, "captured_at": d.captured_at, "format": d.format, "size": len(raw),
+                             "encoding": d.encoding, "text": d.text, "raw": raw})
+            ev_rows.append(event_row(last, "ingested", d.doc, {
                 "doc": d.doc, "sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw), "ingested_at": at,
-                "text_sha256": sha256_text(d.text), **{k: getattr(d, k) for k in DOC_META}}, _last=last)
+                "text_sha256": sha256_text(d.text), **{k: getattr(d, k) for k in DOC_META}}))
             rows = [claim_row(d.doc, i, d.published, cd) for i, cd in enumerate(p.claims)]
-            if rows:
-                conn.execute(insert(claims), rows)
-            self.append_event(conn, "extracted", d.doc, {"doc": d.doc, "claims": [r["hash"] for r in rows]},
-                              _last=last)
+            claim_rows += rows
+            ev_rows.append(event_row(last, "extracted", d.doc, {"doc": d.doc, "claims": [r["hash"] for r in rows]}))
             if p.reactions:
-                conn.execute(insert(reactions), p.reactions)
-                self.append_event(conn, "reacted", d.doc, {"doc": d.doc, "reactions": [
-                    r["hash"] for r in p.reactions]}, _last=last)
+                react_rows += p.reactions
+                ev_rows.append(event_row(last, "reacted", d.doc, {"doc": d.doc, "reactions": [
+                    r["hash"] for r in p.reactions]}))
+        for table, rows in ((documents, doc_rows), (claims, claim_rows), (reactions, react_rows), (events, ev_rows)):
+            if rows:
+                conn.execute(insert(table), rows)
         return todo, len(items) - len(todo)
 
     # ------------------------------------------------------------------ resolution
