@@ -886,10 +886,15 @@ def eval_cmd(ctx: click.Context, ged_path: str | None, errors_path: str | None, 
               help="re3d folder with entities.json files (default: the copy under tests/data when present).")
 @click.option("--misses", "misses_path", type=click.Path(dir_okay=False), default=None,
               help="Write every GED name not found or placed more than 5 km away to this JSON file.")
+@click.option("--syrian-archive", "sa_path", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Syrian Archive's coded videos, dev half (default: ../shared/data/syrian-archive/"
+                   "russian_airstrikes_dev.csv when present).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def eval_geo_cmd(ged_path: str | None, re3d_path: str | None, misses_path: str | None, fmt: str) -> None:
-    """Measure the geocoder: GED 2017-2019 points (5 km / 25 km / governorate) and re3d Locations."""
-    from .evaluation.geo_eval import evaluate_ged_points, evaluate_re3d_locations
+def eval_geo_cmd(ged_path: str | None, re3d_path: str | None, misses_path: str | None, sa_path: str | None,
+                 fmt: str) -> None:
+    """Measure the geocoder: GED 2017-2019 points (5 km / 25 km / governorate), Syrian Archive's names in
+    English and Arabic against its points, and re3d Locations."""
+    from .evaluation.geo_eval import evaluate_ged_points, evaluate_re3d_locations, evaluate_syrian_archive
 
     result: dict[str, object] = {}
     misses: list[dict[str, object]] = []
@@ -909,6 +914,15 @@ def eval_geo_cmd(ged_path: str | None, re3d_path: str | None, misses_path: str |
                 break
     if re3d_path:
         result["re3d_locations"] = evaluate_re3d_locations(re3d_path)
+    if sa_path is None:
+        for cand in (Path(__file__).resolve().parents[2] / "shared/data/syrian-archive/russian_airstrikes_dev.csv",
+                     Path.cwd().parent / "shared/data/syrian-archive/russian_airstrikes_dev.csv"):
+            if cand.exists():
+                sa_path = str(cand)
+                break
+    if sa_path:
+        sa = evaluate_syrian_archive(sa_path, misses=misses)
+        result["syrian_archive_dev_en"], result["syrian_archive_dev_ar"] = sa["en"], sa["ar"]
     if not result:
         raise click.UsageError("no evaluation data found: pass --ged and/or --re3d")
     if misses_path:

@@ -131,3 +131,27 @@ def test_words_in_parentheses_place_the_name_but_are_never_the_answer():
                  "Jabal Bishri mountain (Deir Ezzor)"):
         assert g.geocode(name) is None, name
     assert load().geocode("Foo village (Deir ez-Zor)") is None and load().geocode("Unknownvillage (Hama)") is None
+
+
+def test_a_report_spelling_meets_the_arabic_name_through_its_transliteration_key():
+    """Issue 14: the key from the Arabic script and from any Latin spelling is the same consonant skeleton,
+    so report spellings reach OCHA places whose English differs; qualifiers translate both ways."""
+    from harmledger.geo.names import Translit, key
+
+    tr = Translit()
+    for arabic, latin in [("الباغوز فوقاني", "Baghuz Fawqani"), ("الباغوز فوقاني", "Upper Baguz"),
+                          ("جنديرس", "Jenderis"), ("جنديرس", "Jandairis"), ("عكيرشة", "Ukayrishah"),
+                          ("عكيرشة", "Akeirshi"), ("الدير الشرقي", "Dayr ash Sharqi"), ("الدير الشرقي", "Eastern Deir"),
+                          ("معرة النعمان", "Maarrat al-Numan"), ("خان شيخون", "Khan Shaykhun"),
+                          ("دير الزور", "Deir ez-Zor")]:
+        assert tr.keys_of(key(arabic)) & tr.keys_of(key(latin)), (arabic, latin)
+    assert not tr.keys_of(key("Tal"))  # too short to tell from other names
+    g = load()
+    # OCHA writes it "Upper Baguz" (الباغوز فوقاني): the report's romanisation now finds it
+    p = g.geocode("Baghuz Fawqani")
+    assert p is not None and p.admin1 == "Deir ez-Zor" and p.precision == 1
+    assert abs(p.lat - 34.457) < 0.05 and abs(p.lon - 40.950) < 0.05
+    k = g.geocode("Kefteen")  # Kaftin, Idlib (كفتين)
+    assert k is not None and k.admin1 == "Idlib"
+    # never a guess: a key several places kilometres apart share gives nothing
+    assert g.geocode("Ukayrishah") is None

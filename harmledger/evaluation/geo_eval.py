@@ -107,3 +107,41 @@ def evaluate_re3d_locations(folder: str | Path) -> dict[str, Any]:
     return {"locations": total, "found_in_text": round(located / total, 3) if total else None,
             "named_locations": named, "named_found_in_text": round(named_located / named, 3) if named else None,
             "resolved_by_name": round(resolved / total, 3) if total else None}
+
+
+def evaluate_syrian_archive(path: str | Path, misses: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Syrian Archive's own coding of its videos (the dev half, ``russian_airstrikes_dev.csv``): every
+    distinct ``location_en`` and ``location_ar`` name, geocoded with no context, scored against Syrian
+    Archive's point for it (within 5 km; for a name coded at several points, the nearest). Reported by
+    language: the share of names found, within 5 km, and of the names placed, the share within 5 km (how
+    often an answer is right: unmatched stays null)."""
+    g = load()
+    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for r in csv.DictReader(open(path, encoding="utf-8")):
+        if not (r.get("lat") and r.get("lon")):
+            continue
+        pt = (float(r["lat"]), float(r["lon"]))
+        for lang, col in (("en", "location_en"), ("ar", "location_ar")):
+            name = (r.get(col) or "").strip()
+            if name:
+                points.setdefault((lang, name), []).append(pt)
+    out: dict[str, Any] = {}
+    for lang in ("en", "ar"):
+        names = sorted(n for la, n in points if la == lang)
+        found = w5 = 0
+        for name in names:
+            p = g.geocode(name)
+            if p is None or p.lat is None or p.lon is None:
+                if misses is not None:
+                    misses.append({"lang": lang, "name": name, "reason": "not found" if p is None else "no point"})
+                continue
+            found += 1
+            d = min(haversine_km(p.lat, p.lon, a, b) for a, b in points[(lang, name)])
+            w5 += d <= 5
+            if d > 5 and misses is not None:
+                misses.append({"lang": lang, "name": name, "got": p.gazetteer_id, "km": round(d, 1)})
+        n = len(names)
+        out[lang] = {"distinct_names": n, "found": round(found / n, 3) if n else None,
+                     "within_5km": round(w5 / n, 3) if n else None,
+                     "placed_within_5km": round(w5 / found, 3) if found else None}
+    return out

@@ -10,6 +10,7 @@ subdistrict), 4 governorate, 6 country.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from rapidfuzz import fuzz
 
 from ..model import Place
 from ..textnorm import normalize, word_head
-from .names import ARTICLES, PROCLITICS, KeyText, key, variants
+from .names import ARTICLES, PROCLITICS, KeyText, Translit, key, variants
 
 # types that name an administrative area or a country: matched even in lower case
 _ADMIN = {"governorate", "district", "country"}
@@ -119,6 +120,12 @@ def vowel_key(k: str) -> str:
 
 _ARTS = frozenset(a.strip() for a in ARTICLES)
 _ARTICLE = re.compile("(?:" + "|".join(sorted(_ARTS, key=len, reverse=True)) + ")[-' ]", re.I)
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Approximate distance in km between two (lat, lon) points a few km apart (equirectangular)."""
+    dx = (a[1] - b[1]) * 111.32 * math.cos(math.radians((a[0] + b[0]) / 2))
+    return math.hypot(dx, (a[0] - b[0]) * 110.57)
 
 
 @dataclass(slots=True)
@@ -251,6 +258,8 @@ class Gazetteer:
         self._skeletons: dict[str, list[tuple[str, int]]] | None = None
         self._deep: dict[str, list[int]] | None = None
         self._vowel: dict[str, list[tuple[str, int]]] | None = None
+        self._translit: dict[str, list[int]] | None = None
+        self._tr: Translit | None = None
         self._cache: dict[tuple[str, str, int], list[tuple[Place, Candidate]]] = {}
         # every key a governorate is written as (its Arabic names too): a governorate's name next to a place
         # inside it is context, not the place
@@ -294,6 +303,44 @@ class Gazetteer:
         if self._vowel is None:
             self._vowel = self._home_index(vowel_key, lambda v: len(v) >= 5 and sum(ch != "a" for ch in v) >= 3)
         return self._vowel
+
+    @property
+    def translit(self) -> dict[str, list[int]]:
+        """The packs' own places under the transliteration keys of every name they hold, Arabic and Latin
+        (:class:`~harmledger.geo.names.Translit`; built on first use)."""
+        if self._translit is None:
+            tr = self._tr = Translit()
+            out: dict[str, set[int]] = {}
+            for k, idxs in self.keys.items():
+                home = [i for i in idxs if self.entries[i].country in self.home and self.entries[i].type != "country"]
+                if not home:
+                    continue
+                for tk in tr.keys_of(k):
+                    out.setdefault(tk, set()).update(home)
+            self._translit = {tk: sorted(v) for tk, v in out.items()}
+        return self._translit
+
+    def _translit_one(self, name: str, within: set[str] | None = None) -> tuple[str, list[int], float] | None:
+        """The packs' places whose name, in Arabic or any spelling, has the name's transliteration key
+        ("Baghuz Fawqani" -> الباغوز فوقاني, OCHA's "Upper Baguz"). A short key (three classes) must name one
+        place; with ``within``, only places in these governorates."""
+        k = key(name)
+        if k in self._noise:
+            return None
+        index = self.translit
+        tks = self._tr.keys_of(k)
+        idxs = sorted({i for tk in tks for i in index.get(tk, ())})
+        if within is not None:
+            idxs = [i for i in idxs if self.entries[i].admin1 in within]
+        if not idxs:
+            return None
+        short = all(sum(1 if p.startswith("#") else len(p) for p in tk.split()) < 4 for tk in tks)
+        if short and len({(self.entries[i].name, self.entries[i].admin1) for i in idxs}) > 1:
+            return None  # "krS": several places share so short a key; which one is a guess
+        pts = [(e.lat, e.lon) for e in (self.entries[i] for i in idxs) if e.lat is not None and e.lon is not None]
+        if any(_km(a, b) > 5 for a in pts for b in pts[:20]):
+            return None  # places kilometres apart share the key: choosing one would be a guess
+        return k, idxs, 0.75
 
     @property
     def deep(self) -> dict[str, list[int]]:
@@ -608,6 +655,10 @@ class Gazetteer:
                 # only about half of its answers within 5 km: names that differ in vowels only are often
                 # different villages)
                 found = self._vowel_one(core, named)
+            if found is None:
+                # the same name through its Arabic form: a report's romanisation of a place OCHA spells
+                # otherwise in English ("Jenderis" / "Jandairis", both جنديرس)
+                found = (self._translit_one(core, named) if named else None) or self._translit_one(core)
             if found is not None:
                 idxs, quality = found[1] + [i for i in idxs if i not in found[1]], found[2]
         if not idxs:

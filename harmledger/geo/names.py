@@ -112,3 +112,71 @@ class KeyText:
             while e < len(f) and f[e] == PAD:
                 e += 1
         return s, e
+
+
+class Translit:
+    """The transliteration key (data ``geo/data/translit.json``): one consonant skeleton for a place's
+    Arabic name and for its Latin spellings. ``key_of`` takes a :func:`key`."""
+
+    def __init__(self) -> None:
+        d = json.loads(resources.files("harmledger.geo.data").joinpath("translit.json").read_text("utf-8"))
+        self.arabic = {ord(k): v for k, v in d["arabic"].items()}
+        self.digraphs = [tuple(x) for x in d["latin_digraphs"]]
+        self.latin = {ord(k): v for k, v in d["latin"].items()}
+        self.final = tuple(d["word_final_dropped"])
+        self.qualifiers = {key(w): "#" + q for q, ws in d["qualifiers"].items() for w in ws}
+        self.articles = frozenset(d["articles"])
+
+    def _word(self, w: str) -> list[str]:
+        """The classes of one word, in every form it may take (an Arabic ة, which :func:`key` writes ه, is
+        silent or, in a name's first part, 't': معرة النعمان = "Maarat" / "Maarrat" / "Ma'arra")."""
+        if w in self.qualifiers:
+            return [self.qualifiers[w]]
+        if not w.isascii():
+            if w.startswith("ال") and len(w) > 3:
+                w = w[2:]
+            ends = [""]
+            if w.endswith("ه") and len(w) > 2:
+                w, ends = w[:-1], ["", "t"]
+            s = "".join(self.arabic.get(ord(ch), "?" if "\u0600" <= ch <= "\u06ff" else "") for ch in w)
+            return [_collapse(s + e) for e in ends]
+        for a, b in self.digraphs:
+            w = w.replace(a, b.upper() if b.isupper() else "\0" + b + "\0")
+        for f in self.final:  # "Akeirshah", "Hezreh": a word-final h after a vowel is a ta marbuta
+            if len(w) > 2 and w.endswith(f) and w[-2] in "aeiouy":
+                w = w[:-1]
+        out, keep = [], False
+        for ch in w:
+            if ch == "\0":
+                keep = not keep
+            elif ch.isupper() or keep:
+                out.append(ch)
+            else:
+                out.append(self.latin.get(ord(ch), ""))
+        return [_collapse("".join(out))]
+
+    def keys_of(self, k: str) -> set[str]:
+        """The transliteration keys of a gazetteer key (Arabic or Latin): none when the name has fewer than
+        three consonant classes, a qualifier counting as one (too short to be told from other names), or a
+        letter outside the classes."""
+        words = [w for w in k.split() if w not in self.articles and w != "ال"]
+        forms: list[list[str]] = [self._word(w) for w in words]
+        out: set[str] = set()
+        combos: list[list[str]] = [[]]
+        for f in forms:
+            combos = [c + [x] for c in combos for x in f if x][:8] or combos
+        for parts in combos:
+            if not parts or any("?" in p for p in parts):
+                continue
+            if sum(1 if p.startswith("#") else len(p) for p in parts) < 3:  # a qualifier counts as one
+                continue
+            out.add(" ".join(sorted(parts)))
+        return out
+
+
+def _collapse(s: str) -> str:
+    out: list[str] = []
+    for ch in s:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
