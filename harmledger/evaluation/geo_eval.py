@@ -51,9 +51,12 @@ def evaluate_ged_points(path: str | Path, years: tuple[str, ...] = ("2017", "201
     n = found = w5 = w25 = gov_ok = 0
     by_prec: Counter[int] = Counter()
     names: set[str] = set()
+    name_rows: Counter[str] = Counter()
+    name_w5: Counter[str] = Counter()
     for r in rows:
         n += 1
         names.add(r["where_coordinates"])
+        name_rows[r["where_coordinates"]] += 1
         p = g.geocode(r["where_coordinates"], r["source_headline"] if headline else None)
         adm = ged_adm1(r)
         if p is None:
@@ -66,11 +69,16 @@ def evaluate_ged_points(path: str | Path, years: tuple[str, ...] = ("2017", "201
         if p.lat is not None and p.lon is not None:
             d = haversine_km(p.lat, p.lon, float(r["latitude"]), float(r["longitude"]))
             w5 += d <= 5
+            name_w5[r["where_coordinates"]] += d <= 5
             w25 += d <= 25
             if d > 5 and misses is not None:
                 misses.append({"name": r["where_coordinates"], "adm_1": adm, "got": p.admin1,
                                "gazetteer_id": p.gazetteer_id, "km": round(d, 1)})
+    # a distinct name is placed right when at least half of its rows are within 5 km
+    names_w5 = sum(2 * name_w5[k] >= name_rows[k] for k in names)
     return {"rows": n, "distinct_names": len(names), "found": found, "found_share": round(found / n, 3),
+            "names_within_5km": round(names_w5 / len(names), 3) if names else None,
+            "placed_within_5km": round(w5 / found, 3) if found else None,
             "within_5km": round(w5 / n, 3), "within_25km": round(w25 / n, 3), "governorate": round(gov_ok / n, 3),
             "precision_codes": dict(sorted(by_prec.items()))}
 
