@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -591,8 +592,9 @@ def report_cmd(db: str | None, out_dir: str, title: str, staleness: int) -> None
               help="Optional web map tiles under the shipped basemap, e.g. "
                    "https://tile.openstreetmap.org/{z}/{x}/{y}.png (off by default: the map works offline).")
 @click.option("--tiles-attribution", default=None, help="Attribution shown with --tiles.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the overview in a web browser.")
 def serve_cmd(db: str | None, host: str, port: int, allow_edits: bool, token: str | None, tiles: str | None,
-              tiles_attribution: str | None) -> None:
+              tiles_attribution: str | None, open_browser: bool) -> None:
     """Serve a JSON API (/api, OpenAPI at /openapi.json) and pages over the ledger; read-only by default."""
     import uvicorn
 
@@ -605,7 +607,24 @@ def serve_cmd(db: str | None, host: str, port: int, allow_edits: bool, token: st
                          tiles_attribution=tiles_attribution)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--tiles") from None
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0', '::') else host}:{port}/"
+    mode = "edits allowed with the token" if allow_edits else "read-only"
+    click.echo(f"harmledger: serving {lg_path(db)} at {url} ({mode}); Ctrl-C stops", err=True)
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(1.0, lambda: webbrowser.open(url)).start()
+    # one access-log line per request on standard output (uvicorn's), warnings and errors on stderr
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=True)
+
+
+def lg_path(db: str | None) -> str:
+    """The ledger as the user named it (a path, or a URL without its password)."""
+    from .store.ledger import db_url
+
+    url = db_url(db)
+    return url[len("sqlite:///"):] if url.startswith("sqlite:///") else re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
 
 
 def _print_layers(lg) -> None:  # noqa: ANN001 - a Ledger

@@ -173,3 +173,38 @@ def test_a_control_layer_is_drawn_under_the_incidents_with_its_legend(server, tm
         assert page.locator(".leaflet-control-pane path, .leaflet-pane path").count() >= 3
         page.screenshot(path=str(tmp_path / "control.png"))
         browser.close()
+
+
+def test_map_layers_in_order_markers_capped_legend_and_no_console_errors(server, tmp_path):
+    """Issue 17: countries always under governorates (their own panes, whichever file loads first), marker
+    size capped, clusters in perpetrator colours, a legend with human actor names, a favicon (no 404 in the
+    console), and governorate- or country-level incidents listed, not drawn as points."""
+    from playwright.sync_api import sync_playwright
+
+    url, lg = server
+    require_map_assets()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        for _attempt in range(3):  # the order must hold on every reload
+            page = browser.new_context(viewport={"width": 1200, "height": 1000}).new_page()
+            errors: list[str] = []
+            page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+            page.goto(url + "/")
+            _loaded(page)
+            page.wait_for_selector("body[data-basemaps='loaded']", state="attached")
+            z = page.evaluate("[getComputedStyle(document.querySelector('.leaflet-countries-pane')).zIndex,"
+                              " getComputedStyle(document.querySelector('.leaflet-basemap-pane')).zIndex]")
+            assert int(z[0]) < int(z[1])
+            assert page.locator(".leaflet-countries-pane path").count() > 0
+            assert page.locator(".leaflet-basemap-pane path").count() >= 14  # the governorates
+            assert not errors, errors
+        legend = page.locator(".map-legend").inner_text()
+        assert "Russian Armed Forces" in legend and "unattributed" in legend and "capped" in legend
+        radii = page.evaluate("Array.from(document.querySelectorAll('path.incident-marker')).map(e => "
+                              "e.getBBox().width / 2)")
+        assert radii and max(radii) <= 22.5
+        note = page.locator("#count").inner_text()
+        assert "on the map" in note
+        assert page.request.get(url + "/favicon.ico").status == 200
+        page.screenshot(path=str(tmp_path / "overview-legend.png"))
+        browser.close()

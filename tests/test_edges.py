@@ -120,3 +120,29 @@ def test_api_edges(editor):
     docs = editor.get("/docs")
     assert docs.status_code == 200 and "/api/incidents" in docs.text and "<script" not in docs.text
     assert "cdn" not in docs.text.lower()
+
+
+def test_serve_says_where_it_is_and_logs_requests(db):
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    p = subprocess.Popen([sys.executable, "-m", "harmledger.cli", "serve", "--db", str(db), "--port", str(port)],
+                         stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        first = p.stderr.readline()
+        assert f"at http://localhost:{port}/" in first and "read-only" in first
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/stats", timeout=2) as r:
+                    assert r.status == 200
+                break
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        p.terminate()
+        out, _err = p.communicate(timeout=20)
+    assert "GET /api/stats" in out and "200" in out  # uvicorn's access log, one line per request

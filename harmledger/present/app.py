@@ -14,6 +14,8 @@ import html
 import json
 import re
 from dataclasses import asdict, dataclass
+from datetime import date
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
@@ -278,7 +280,9 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
     def page(title: str, body: str, extra_head: str = "") -> HTMLResponse:
         """A page: scraped text is escaped by the callers; the Content-Security-Policy lets no inline or
         foreign script run even if something slipped through."""
-        return HTMLResponse(f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>"
+        return HTMLResponse(f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+                            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+                            "<link rel='icon' href='/favicon.svg' type='image/svg+xml'><title>"
                             f"{html.escape(title)}</title><style>{CSS}</style>{extra_head}</head><body>"
                             f"<p><a href='/'>harmledger</a> · <a href='/tallies'>tallies</a></p>{body}</body></html>",
                             headers={"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff"})
@@ -330,7 +334,10 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                      "</option>" + "".join(
                          f"<option value='{e(r.layer)}'>{e(r.name)}{' (schematic)' if r.schematic else ''}</option>"
                          for r in layers) + "</select></label></p>")
-        cfg = {"colours": COLOURS, "tiles": tiles, "tilesAttribution": tiles_attribution or ""}
+        cfg = {"colours": COLOURS, "labels": actor_labels(), "tiles": tiles,
+               "tilesAttribution": tiles_attribution or "",
+               # the pack's conflict period: a date outside it is a data problem, not a month to plot
+               "dateRange": [DATE_FLOOR, date.today().isoformat()]}
         body = (f"{head}{form}<div id='map' class='lmap'></div>"
                 "<p class='meta'>Basemap: UN OCHA Syria COD-AB governorates (CC BY-IGO 3.0), Natural Earth "
                 "countries (public domain); map library Leaflet (BSD-2-Clause) with Leaflet.markercluster (MIT). "
@@ -348,6 +355,11 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                  "<script src='/static/vendor/markercluster/leaflet.markercluster.js' defer></script>"
                  "<script src='/static/overview.js' defer></script>")
         return page("harmledger", body, extra)
+
+    @app.get("/favicon.svg", include_in_schema=False)
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
     @app.get("/docs", response_class=HTMLResponse)
     def api_docs() -> HTMLResponse:
@@ -442,6 +454,20 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
 
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     return app
+
+
+FAVICON = ("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><rect width='32' height='32' rx='6' "
+           "fill='#2b2b2b'/><circle cx='16' cy='16' r='7' fill='#d62728'/><circle cx='16' cy='16' r='11' fill='none' "
+           "stroke='#f3f0e8' stroke-width='2'/></svg>")
+DATE_FLOOR = "2011-01-01"  # the Syria pack's war began in 2011
+
+
+@lru_cache(maxsize=1)
+def actor_labels(pack: str = "syria") -> dict[str, str]:
+    """Human names of the pack's actor ids ("russia" -> "Russian Armed Forces"), "" -> "unattributed"."""
+    f = resources.files(f"harmledger.packs.{pack}").joinpath("actors.en.json")
+    actors = json.loads(f.read_text("utf-8"))["actors"]
+    return {"": "unattributed", **{k: v["name"] for k, v in actors.items() if not k.startswith("_")}}
 
 
 def control_html(d: dict[str, Any]) -> str:

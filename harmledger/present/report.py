@@ -36,6 +36,9 @@ H = 540
 W = round(H * (LON1 - LON0) * math.cos(math.radians((LAT0 + LAT1) / 2)) / (LAT1 - LAT0))
 
 
+MAX_RADIUS = 18.0  # SVG units of the largest incident circle
+
+
 def _xy(lon: float, lat: float) -> tuple[float, float]:
     """Equirectangular projection into the SVG frame (enough for a country-sized map)."""
     return (lon - LON0) / (LON1 - LON0) * W, (LAT1 - lat) / (LAT1 - LAT0) * H
@@ -77,14 +80,14 @@ def _basemap() -> str:
 def svg_map(incs: list[dict[str, Any]], link_prefix: str = "#") -> str:
     """Incidents as circles over the basemap, each linking to ``link_prefix`` + its id."""
     out = [f'<svg class="map" viewBox="0 0 {W} {H}" role="img" aria-label="Map of incidents">', _basemap()]
-    placed = [r for r in incs
-              if r["lat"] is not None and r["lon"] is not None and r["where_prec"] and r["where_prec"] < 6]
+    placed = [r for r in incs  # a place known only to its governorate or country is not a point
+              if r["lat"] is not None and r["lon"] is not None and r["where_prec"] and r["where_prec"] < 4]
     for r in sorted(placed, key=lambda r: -(r["killed_max"] or 0)):
         x, y = _xy(r["lon"], r["lat"])
         if not (0 <= x <= W and 0 <= y <= H):
             continue
         k = r["killed_max"] or 0
-        rad = 2.5 + 1.6 * math.sqrt(k)
+        rad = min(MAX_RADIUS, 2.5 + 1.6 * math.sqrt(k))  # capped: one large figure must not cover the country
         col = COLOURS.get((r["perpetrators"] or "").split(",")[0], "#999999")
         label = html.escape(f"{r['date_start'] or '?'} {r['place_name'] or ''}: killed "
                             f"{count_range(r, 'killed')} "

@@ -9,23 +9,53 @@
   const count = document.getElementById("count");
   const timeline = document.getElementById("timeline");
   const SVG = "http://www.w3.org/2000/svg";
+  const MAX_RADIUS = 22;
 
   // ---------------------------------------------------------------- the map
   const map = L.map("map", { zoomSnap: 0.25, minZoom: 3, maxZoom: 16 }).setView([35.0, 38.6], 6.75);
   map.attributionControl.setPrefix("Leaflet");
+  // countries always under governorates: each in its own pane, whichever file arrives first
+  map.createPane("countries").style.zIndex = 190;
   map.createPane("basemap").style.zIndex = 200;
   if (cfg.tiles) {
     L.tileLayer(cfg.tiles, { attribution: cfg.tilesAttribution || "", maxZoom: 18 }).addTo(map);
   }
   const basemaps = [
-    ["/basemap/world_admin0_ne110m.geojson", { color: "#aaa", weight: 1, fillColor: "#f3f0e8", fillOpacity: cfg.tiles ? 0 : 1 }],
-    ["/basemap/syria_admin1.geojson", { color: "#888", weight: 1, fillColor: "#fbfaf6", fillOpacity: cfg.tiles ? 0 : 1 }],
+    ["/basemap/world_admin0_ne110m.geojson", "countries", { color: "#aaa", weight: 1, fillColor: "#f3f0e8", fillOpacity: cfg.tiles ? 0 : 1 }],
+    ["/basemap/syria_admin1.geojson", "basemap", { color: "#888", weight: 1, fillColor: "#fbfaf6", fillOpacity: cfg.tiles ? 0 : 1 }],
   ];
-  for (const [url, style] of basemaps) {
+  let basemapsLoaded = 0;
+  for (const [url, pane, style] of basemaps) {
     fetch(url).then((r) => r.json()).then((g) => {
-      L.geoJSON(g, { pane: "basemap", style: style, interactive: false }).addTo(map);
+      L.geoJSON(g, { pane: pane, style: style, interactive: false }).addTo(map);
+      basemapsLoaded += 1;
+      if (basemapsLoaded === basemaps.length) document.body.dataset.basemaps = "loaded";
     });
   }
+
+  // a legend: perpetrator colours and what a marker's size means
+  const legend = L.control({ position: "bottomleft" });
+  legend.onAdd = () => {
+    const div = L.DomUtil.create("div", "map-legend");
+    const h = document.createElement("b");
+    h.textContent = "first named perpetrator";
+    div.appendChild(h);
+    for (const [id, c] of Object.entries(cfg.colours)) {
+      const row = document.createElement("div");
+      const sw = document.createElement("i");
+      sw.className = "dot";
+      sw.style.background = c;
+      row.appendChild(sw);
+      row.appendChild(document.createTextNode((cfg.labels && cfg.labels[id]) || id || "unattributed"));
+      div.appendChild(row);
+    }
+    const size = document.createElement("div");
+    size.className = "meta";
+    size.textContent = "circle area ∝ highest reported killed (capped); numbers: incidents grouped";
+    div.appendChild(size);
+    return div;
+  };
+  legend.addTo(map);
   // ---------------------------------------------------------------- a control layer under the incidents
   map.createPane("control").style.zIndex = 300;
   const picker = document.getElementById("control-layer");
@@ -77,7 +107,26 @@
   }
   if (picker) picker.addEventListener("change", drawControl);
 
-  const cluster = L.markerClusterGroup({ maxClusterRadius: 28, disableClusteringAtZoom: 11, showCoverageOnHover: false });
+  // clusters in the colour of the perpetrator most of their incidents name (not the library's traffic lights,
+  // whose green would read as "opposition")
+  const cluster = L.markerClusterGroup({
+    maxClusterRadius: 28, disableClusteringAtZoom: 11, showCoverageOnHover: false,
+    iconCreateFunction: (c) => {
+      const counts = new Map();
+      for (const m of c.getAllChildMarkers()) counts.set(m.options.perp, (counts.get(m.options.perp) || 0) + 1);
+      let top = "", best = -1;
+      for (const [k, v] of counts) if (v > best) { best = v; top = k; }
+      const n = c.getChildCount();
+      const size = n < 10 ? 26 : n < 100 ? 32 : 40;
+      const el = document.createElement("div");
+      el.className = "hl-cluster";
+      el.style.background = cfg.colours[top] || cfg.colours[""] || "#999";
+      el.style.width = el.style.height = size + "px";
+      el.style.lineHeight = size + "px";
+      el.textContent = String(n);
+      return L.divIcon({ html: el, className: "hl-cluster-icon", iconSize: L.point(size, size) });
+    },
+  });
   map.addLayer(cluster);
 
   function colour(perps) {
@@ -106,8 +155,11 @@
   // ---------------------------------------------------------------- the timeline (incidents per month)
   function drawTimeline(items) {
     const months = new Map();
+    let outside = 0;
+    const [lo, hi] = cfg.dateRange || ["0000-01-01", "9999-12-31"];
     for (const r of items) {
       if (!r.date_start) continue;
+      if (r.date_start < lo || r.date_start > hi) { outside += 1; continue; } // a data problem, not a month
       const m = r.date_start.slice(0, 7);
       const v = months.get(m) || { n: 0, killed: 0 };
       v.n += 1;
@@ -165,7 +217,8 @@
       }
     });
     timeline.appendChild(svg);
-    document.getElementById("timeline-note").textContent = "incidents per month, " + all[0] + " to " + all[all.length - 1];
+    document.getElementById("timeline-note").textContent = "incidents per month, " + all[0] + " to " + all[all.length - 1] +
+      (outside ? "; " + outside + " dated before " + lo + " or after " + hi + " (data problems) not plotted" : "");
   }
 
   // ---------------------------------------------------------------- the list
@@ -215,12 +268,15 @@
       const items = data.items || [];
       cluster.clearLayers();
       const markers = [];
+      let coarse = 0;
       for (const r of items) {
         if (r.lat === null || r.lon === null) continue;
-        const rad = 4 + Math.sqrt(r.killed_max || r.killed_min || 0) * 1.6;
+        if (r.where_prec !== null && r.where_prec >= 4) { coarse += 1; continue; } // a governorate or country: not a point
+        // area ∝ killed, capped: one large figure must not paint over the country
+        const rad = Math.min(MAX_RADIUS, 4 + Math.sqrt(r.killed_max || r.killed_min || 0) * 1.6);
         const c = colour(r.perpetrators);
         const m = L.circleMarker([r.lat, r.lon], { radius: rad, color: c, weight: 1, fillColor: c, fillOpacity: 0.55,
-          className: "incident-marker" });
+          className: "incident-marker", perp: (r.perpetrators || "").split(",")[0] });
         // built when first shown, not for every marker on every filter change
         m.bindPopup(() => popup(r));
         m.bindTooltip(() => {
@@ -233,8 +289,12 @@
       cluster.addLayers(markers);
       drawTimeline(items);
       const n = drawList(items);
-      count.textContent = data.total + " matching" + (n < data.total ? ", first " + n + " listed" : "") +
-        (data.truncated ? " (map shows the first " + items.length + ")" : "") + ", " + markers.length + " on the map";
+      count.textContent = data.total.toLocaleString("en") + " matching" +
+        (n < data.total ? ", first " + n.toLocaleString("en") + " listed" : "") +
+        (data.truncated ? " (map shows the first " + items.length.toLocaleString("en") + ")" : "") + ", " +
+        markers.length.toLocaleString("en") + " on the map" +
+        (coarse ? "; " + coarse.toLocaleString("en") + (coarse === 1 ? " is" : " are") +
+          " known only to a governorate or country: listed, not drawn as a point" : "");
       document.body.dataset.loading = "";
       document.body.dataset.total = String(data.total);
     });
