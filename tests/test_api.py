@@ -150,3 +150,21 @@ def test_config_json_cannot_close_its_script_element():
     assert tile_origin("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
     with pytest.raises(ValueError):
         tile_origin("javascript:alert(1)")
+
+
+def test_the_incident_page_opens_with_a_documenters_summary_and_the_grade_reason(tmp_path, dev_units):
+    """Issue 17: "Airstrike on … in Saraqib, Idlib — 12 killed, …, attributed to Russian Armed Forces by 2 of 2
+    sources", then the grade and why, in words, not ids; report cells read in their own direction."""
+    from helpers import make_doc, resolved_ledger
+
+    docs = [make_doc("Russian warplanes kill 12 civilians in an airstrike on a market in Saraqib, Idlib.",
+                     "2016-02-15", "SOHR"),
+            make_doc("Russian jets struck the market of Saraqib, killing 14 people.", "2016-02-15", "LCC")]
+    lg = resolved_ledger(tmp_path / "l.db", docs)
+    c = TestClient(create_app(ledger=lg))
+    (inc,) = c.get("/api/incidents").json()["items"]
+    page = c.get(f"/incidents/{inc['id']}").text
+    assert "<b>Airstrike on a market in Saraqib, Idlib</b>" in page
+    assert "12–14 killed, 2016-02-15, attributed to Russian Armed Forces by 2 of 2 sources" in page
+    assert "grade: <b>corroborated</b> — 2 independent sources report it" in page and "exact place" in page
+    assert "<td dir='auto'>" in page

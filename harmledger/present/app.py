@@ -399,8 +399,8 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
 
         from_comment_note = "<b>read from a comment</b>"
         rows = "".join(
-            f"<tr><td>{highlight(c['claim'].get('quote') or c['claim']['text'], c['claim'])}</td><td class='meta'>"
-            f"{source(c)}</td></tr>" for c in d["claims"])
+            f"<tr><td dir='auto'>{highlight(c['claim'].get('quote') or c['claim']['text'], c['claim'])}</td>"
+            f"<td class='meta'>{source(c)}</td></tr>" for c in d["claims"])
         with lg.engine.connect() as conn:
             evs = conn.execute(select(events.c.seq, events.c.at, events.c.kind, events.c.actor, events.c.payload)
                                .where(events.c.subject == incident_id).order_by(events.c.seq)).all()
@@ -410,6 +410,7 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
         history = f"<h2>Audit history</h2><ul>{history}</ul>" if history else ""
         reactions = reactions_html(d["reactions"]["summary"], d["reactions"]["reactions"])
         return page(incident_id, f"<h1>{e(d['place_name'] or 'place unknown')} · {e(d['date_start'] or '?')}</h1>"
+                                 f"{summary_line(d)}{grade_html(d)}"
                                  f"<p>killed <b>{count_range(d, 'killed')}</b>, injured "
                                  f"{count_range(d, 'injured')} · "
                                  f"grade <b>{e(d['grade'])}</b> · "
@@ -468,6 +469,55 @@ def actor_labels(pack: str = "syria") -> dict[str, str]:
     f = resources.files(f"harmledger.packs.{pack}").joinpath("actors.en.json")
     actors = json.loads(f.read_text("utf-8"))["actors"]
     return {"": "unattributed", **{k: v["name"] for k, v in actors.items() if not k.startswith("_")}}
+
+
+@lru_cache(maxsize=1)
+def labels() -> dict[str, Any]:
+    """Human labels of stored ids (``present/data/labels.en.json``)."""
+    return json.loads(resources.files("harmledger.present.data").joinpath("labels.en.json").read_text("utf-8"))
+
+
+def summary_line(d: dict[str, Any]) -> str:
+    """One documenter's line for an incident: "Airstrike on a bakery in Kafr Nabl, Idlib — 12 killed, 40+
+    injured, 2016-03-01, attributed to Russian Armed Forces by 2 of 3 sources" (HTML, escaped)."""
+    e = html.escape
+    lab = labels()
+    means = (d.get("means") or "").split(",")[0]
+    what = lab["means"].get(means, "Harm reported")
+    target = (d.get("targets") or "").split(",")[0]
+    if target:
+        what += f" on {lab['targets'].get(target, target.replace('_', ' '))}"
+    where = d.get("place_name") or "a place not named"
+    if d.get("admin1") and d["admin1"] != d.get("place_name"):
+        where += f", {d['admin1']}"
+    figures = []
+    if d.get("killed_min") is not None:
+        figures.append(f"{count_range(d, 'killed')} killed")
+    if d.get("injured_min") is not None:
+        figures.append(f"{count_range(d, 'injured')} injured")
+    when = d.get("date_start") or "undated"
+    if d.get("date_end") and d["date_end"] != d.get("date_start"):
+        when += f" to {d['date_end']}"
+    perp = (d.get("perpetrators") or "").split(",")[0]
+    n = d.get("n_sources") or 0
+    if perp:
+        naming = {(c["document"].get("publisher") or c["document"].get("source"))
+                  for c in d.get("claims", []) if not c["claim"].get("from_comment")
+                  and perp in [p["id"] for p in c["claim"].get("perpetrators", [])]}
+        who = f"attributed to {actor_labels().get(perp, perp)} by {len(naming)} of {n} source{'s' if n != 1 else ''}"
+    else:
+        who = f"no perpetrator named ({n} source{'s' if n != 1 else ''})"
+    return (f"<p class='summary'><b>{e(what)} in {e(where)}</b> — {e(', '.join(figures + [when]))}, {e(who)}</p>")
+
+
+def grade_html(d: dict[str, Any]) -> str:
+    """The grade with its reason and who set it."""
+    e = html.escape
+    label, reason = labels()["grades"].get(d["grade"], [d["grade"], ""])
+    by = " (set by an analyst)" if d.get("grade_by") == "analyst" else ""
+    prec = labels()["precision"].get(str(d.get("where_prec")), "unknown") if d.get("where_prec") else "unknown"
+    why = reason.format(n=d.get("n_sources") or 0)
+    return f"<p class='grading'>grade: <b>{e(label)}</b> — {e(why)}{e(by)} · place known to: {e(prec)}</p>"
 
 
 def control_html(d: dict[str, Any]) -> str:
