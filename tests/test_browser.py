@@ -205,6 +205,8 @@ def test_map_layers_in_order_markers_capped_legend_and_no_console_errors(server,
         assert radii and max(radii) <= 22.5
         note = page.locator("#count").inner_text()
         assert "on the map" in note
+        listed = page.locator("#list").inner_text()  # words, not ids
+        assert "Russian Armed Forces" in listed and "single source" in listed and "single_source" not in listed
         assert page.request.get(url + "/favicon.ico").status == 200
         page.screenshot(path=str(tmp_path / "overview-legend.png"))
         browser.close()

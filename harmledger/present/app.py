@@ -334,7 +334,8 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                      "</option>" + "".join(
                          f"<option value='{e(r.layer)}'>{e(r.name)}{' (schematic)' if r.schematic else ''}</option>"
                          for r in layers) + "</select></label></p>")
-        cfg = {"colours": COLOURS, "labels": actor_labels(), "tiles": tiles,
+        cfg = {"colours": COLOURS, "labels": actor_labels(),
+               "vocab": {k: v for k, v in labels().items() if k in ("means", "targets", "grades")}, "tiles": tiles,
                "tilesAttribution": tiles_attribution or "",
                # the pack's conflict period: a date outside it is a data problem, not a month to plot
                "dateRange": [DATE_FLOOR, date.today().isoformat()]}

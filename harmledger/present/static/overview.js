@@ -134,6 +134,16 @@
     return cfg.colours[first] || cfg.colours[""] || "#999";
   }
 
+  // human labels for stored ids (the pack's actor names, present/data/labels.en.json)
+  const L10N = cfg.vocab || {};
+  function label(kind, ids) {
+    const table = kind === "actor" ? cfg.labels || {} : L10N[kind] || {};
+    return (ids || "").split(",").filter((x) => x).map((x) => {
+      const v = table[x];
+      return Array.isArray(v) ? v[0] : v || x.replace(/_/g, " ");
+    }).join(", ");
+  }
+
   function range(a, b) {
     if (a === null || a === undefined) return "—";
     return a === b || b === null || b === undefined ? String(a) : a + "–" + b;
@@ -146,8 +156,9 @@
     a.textContent = (r.date_start || "?") + " · " + (r.place_name || "place unknown");
     div.appendChild(a);
     const p = document.createElement("div");
-    p.textContent = "killed " + range(r.killed_min, r.killed_max) + " · " + (r.perpetrators || "unattributed") +
-      " · " + r.grade + (r.contested_by ? " · contested by " + r.contested_by : "");
+    p.textContent = "killed " + range(r.killed_min, r.killed_max) + " · " + (label("actor", r.perpetrators) || "unattributed") +
+      " · " + label("grades", r.grade) +
+      (r.contested_by ? " · contested by " + r.contested_by + (r.contested_by === 1 ? " reader" : " readers") : "");
     div.appendChild(p);
     return div;
   }
@@ -229,8 +240,9 @@
       const tr = document.createElement("tr");
       tr.className = "incident";
       tr.dataset.perpetrators = r.perpetrators || "";
-      const cells = [r.date_start || "?", r.place_name || "", range(r.killed_min, r.killed_max), r.perpetrators || "",
-        r.means || "", r.grade, r.contested_by ? String(r.contested_by) : ""];
+      const cells = [r.date_start || "?", r.place_name || "", range(r.killed_min, r.killed_max),
+        label("actor", r.perpetrators), label("means", r.means), label("grades", r.grade),
+        r.contested_by ? String(r.contested_by) : ""];
       cells.forEach((text, i) => {
         const td = document.createElement("td");
         if (i === 0) {
