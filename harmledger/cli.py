@@ -99,6 +99,8 @@ def _check_published(_ctx: click.Context, _param: click.Parameter, value: str | 
     return value
 
 
+STALENESS = click.option("--control-staleness", "staleness", type=click.IntRange(0, 36500), default=180,
+                         show_default=True, help="Days a dated control layer speaks for after its date.")
 PUBLISHED = click.option("--published", metavar="YYYY-MM-DD", callback=_check_published,
                          help="Publication date for documents that state none.")
 
@@ -458,8 +460,7 @@ INCIDENT_COLUMNS = ["id", "date_start", "date_end", "place_name", "admin1", "whe
 @click.option("--until", metavar="YYYY-MM-DD", callback=_check_published)
 @click.option("--limit", type=int, default=None)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
-@click.option("--control-staleness", "staleness", type=click.IntRange(0, 36500), default=180, show_default=True,
-              help="Days a dated control layer speaks for after its date.")
+@STALENESS
 def incidents_cmd(db: str | None, admin1: str | None, perpetrator: str | None, grade: str | None,
                   since: str | None, until: str | None, limit: int | None, fmt: str, staleness: int) -> None:
     """List incidents, largest first, with their casualty ranges, grades and sources (and who held the
@@ -502,8 +503,7 @@ def incidents_cmd(db: str | None, admin1: str | None, perpetrator: str | None, g
 @click.option("--format", "fmt", type=click.Choice(["csv", "geojson", "parquet", "ucdp", "acled"]), required=True)
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, allow_dash=True), required=True,
               help="File to write (- : standard output).")
-@click.option("--control-staleness", "staleness", type=click.IntRange(0, 36500), default=180, show_default=True,
-              help="Days a dated control layer speaks for after its date.")
+@STALENESS
 def export_cmd(db: str | None, fmt: str, out_path: str, staleness: int) -> None:
     """Export incidents: CSV, GeoJSON points, Parquet, UCDP GED-style or ACLED-style columns."""
     from .present.export import export
@@ -527,8 +527,7 @@ def export_cmd(db: str | None, fmt: str, out_path: str, staleness: int) -> None:
 @click.option("--chart", "chart", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Also draw a bar chart (.png or .svg).")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
-@click.option("--control-staleness", "staleness", type=click.IntRange(0, 36500), default=180, show_default=True,
-              help="Days a dated control layer speaks for after its date.")
+@STALENESS
 def tally_cmd(db: str | None, by: str, chart: str | None, fmt: str, staleness: int) -> None:
     """Incidents and killed (lowest reported figures, summed) grouped by the given keys."""
     from .present.export import tally, tally_chart
@@ -567,8 +566,7 @@ def tally_cmd(db: str | None, by: str, chart: str | None, fmt: str, staleness: i
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, allow_dash=True), required=True,
               help="Directory for index.html (- : the page on standard output).")
 @click.option("--title", default="harmledger — ready reference", show_default=True)
-@click.option("--control-staleness", "staleness", type=click.IntRange(0, 36500), default=180, show_default=True,
-              help="Days a dated control layer speaks for after its date.")
+@STALENESS
 def report_cmd(db: str | None, out_dir: str, title: str, staleness: int) -> None:
     """Write a self-contained static HTML report (map, incidents with evidence, tallies); opens offline."""
     from .present.report import write_report
