@@ -198,6 +198,9 @@ def test_map_layers_in_order_markers_capped_legend_and_no_console_errors(server,
             assert page.locator(".leaflet-countries-pane path").count() > 0
             assert page.locator(".leaflet-basemap-pane path").count() >= 14  # the governorates
             assert not errors, errors
+        page.wait_for_selector("body[data-labels]", state="attached")  # place names from the gazetteer, offline
+        names = page.locator(".leaflet-labels-pane .place-label").all_inner_texts()
+        assert {"Aleppo", "Damascus", "Homs"} <= set(names) and len(names) < 40  # the largest towns only, at first
         legend = page.locator(".map-legend").inner_text()
         assert "Russian Armed Forces" in legend and "unattributed" in legend and "capped" in legend
         radii = page.evaluate("Array.from(document.querySelectorAll('path.incident-marker')).map(e => "

@@ -357,6 +357,12 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                  "<script src='/static/overview.js' defer></script>")
         return page("harmledger", body, extra)
 
+    @app.get("/api/labels")
+    def api_labels() -> list[dict[str, Any]]:
+        """Place names for the map, from the gazetteer (offline): towns of the pack's countries with a known
+        population, ``rank`` 1 (≥ 250,000: shown at the opening zoom), 2 (≥ 50,000) or 3 (≥ 20,000)."""
+        return map_labels()
+
     @app.get("/favicon.svg", include_in_schema=False)
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
@@ -470,6 +476,29 @@ def actor_labels(pack: str = "syria") -> dict[str, str]:
     f = resources.files(f"harmledger.packs.{pack}").joinpath("actors.en.json")
     actors = json.loads(f.read_text("utf-8"))["actors"]
     return {"": "unattributed", **{k: v["name"] for k, v in actors.items() if not k.startswith("_")}}
+
+
+@lru_cache(maxsize=1)
+def map_labels() -> list[dict[str, Any]]:
+    """The gazetteer's towns of the pack's countries with a population of 20,000 or more, largest first."""
+    import unicodedata
+
+    from ..geo import load
+
+    g = load()
+    out, seen = [], set()
+    for e in sorted(g.entries, key=lambda e: -(e.pop or 0)):
+        if (e.country not in g.home or not e.pop or e.pop < 20_000 or e.lat is None or e.lon is None
+                or e.type in ("governorate", "district", "subdistrict", "country")):
+            continue
+        name = "".join(c for c in unicodedata.normalize("NFKD", e.name) if not unicodedata.combining(c))
+        name = name.replace("‘", "'").replace("’", "'")
+        if name.lower() in seen:
+            continue
+        seen.add(name.lower())
+        out.append({"name": name, "lat": e.lat, "lon": e.lon, "pop": e.pop,
+                    "rank": 1 if e.pop >= 250_000 else (2 if e.pop >= 50_000 else 3)})
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -33,6 +33,30 @@
     });
   }
 
+  // place names from the gazetteer (offline): the largest towns at the opening zoom, more as one zooms in
+  map.createPane("labels").style.zIndex = 640; // above markers and clusters (600), under tooltips and popups
+  map.getPane("labels").style.pointerEvents = "none";
+  const placeLabels = [];
+  fetch("/api/labels").then((r) => r.json()).then((rows) => {
+    for (const t of rows) {
+      const el = document.createElement("span");
+      el.textContent = t.name;
+      const icon = L.divIcon({ html: el, className: "place-label rank" + t.rank, iconSize: null });
+      placeLabels.push([t.rank, L.marker([t.lat, t.lon], { icon: icon, pane: "labels", interactive: false,
+        keyboard: false })]);
+    }
+    showLabels();
+    document.body.dataset.labels = String(rows.length);
+  });
+  function showLabels() {
+    const z = map.getZoom();
+    const upto = z >= 9 ? 3 : z >= 8 ? 2 : 1;
+    for (const [rank, m] of placeLabels) {
+      if (rank <= upto) m.addTo(map); else m.remove();
+    }
+  }
+  map.on("zoomend", showLabels);
+
   // a legend: perpetrator colours and what a marker's size means
   const legend = L.control({ position: "bottomleft" });
   legend.onAdd = () => {
