@@ -211,5 +211,9 @@ def test_map_layers_in_order_markers_capped_legend_and_no_console_errors(server,
         listed = page.locator("#list").inner_text()  # words, not ids
         assert "Russian Armed Forces" in listed and "single source" in listed and "single_source" not in listed
         assert page.request.get(url + "/favicon.ico").status == 200
+        # the timeline is stacked by perpetrator in the map's colours
+        fills = set(page.evaluate("Array.from(document.querySelectorAll('svg.timeline rect.bar'))"
+                                  ".map(r => r.getAttribute('fill'))"))
+        assert len(fills) >= 2 and "#d62728" in fills  # Russia's red among them
         page.screenshot(path=str(tmp_path / "overview-legend.png"))
         browser.close()

@@ -196,9 +196,11 @@
       if (!r.date_start) continue;
       if (r.date_start < lo || r.date_start > hi) { outside += 1; continue; } // a data problem, not a month
       const m = r.date_start.slice(0, 7);
-      const v = months.get(m) || { n: 0, killed: 0 };
+      const v = months.get(m) || { n: 0, killed: 0, by: new Map() };
       v.n += 1;
       v.killed += r.killed_min || 0;
+      const perp = (r.perpetrators || "").split(",")[0];
+      v.by.set(perp, (v.by.get(perp) || 0) + 1);
       months.set(m, v);
     }
     timeline.textContent = "";
@@ -223,26 +225,35 @@
     svg.setAttribute("viewBox", "0 0 " + W + " " + (H + 20));
     svg.setAttribute("class", "timeline");
     all.forEach((k, i) => {
-      const v = months.get(k) || { n: 0, killed: 0 };
-      const h = max ? (v.n / max) * H : 0;
-      const rect = document.createElementNS(SVG, "rect");
-      rect.setAttribute("x", String(pad + i * bw + 1));
-      rect.setAttribute("y", String(H - h));
-      rect.setAttribute("width", String(Math.max(1, bw - 2)));
-      rect.setAttribute("height", String(Math.max(h, v.n ? 1 : 0)));
-      rect.setAttribute("class", "bar");
-      rect.dataset.month = k;
-      const t = document.createElementNS(SVG, "title");
-      t.textContent = k + ": " + v.n + " incidents, at least " + v.killed + " killed (click: this month only)";
-      rect.appendChild(t);
-      rect.addEventListener("click", () => {
-        const [yy, mm] = k.split("-").map(Number);
-        const last = new Date(Date.UTC(yy, mm, 0)).getUTCDate();
-        form.elements.since.value = k + "-01";
-        form.elements.until.value = k + "-" + String(last).padStart(2, "0");
-        load();
-      });
-      svg.appendChild(rect);
+      const v = months.get(k) || { n: 0, killed: 0, by: new Map() };
+      // one segment per first-named perpetrator, in the map's colours, the largest at the bottom
+      const parts = Array.from(v.by.entries()).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      if (!parts.length) parts.push(["", 0]);
+      let top = H;
+      for (const [perp, count] of parts) {
+        const h = max ? (count / max) * H : 0;
+        const rect = document.createElementNS(SVG, "rect");
+        rect.setAttribute("x", String(pad + i * bw + 1));
+        rect.setAttribute("y", String(top - h));
+        rect.setAttribute("width", String(Math.max(1, bw - 2)));
+        rect.setAttribute("height", String(Math.max(h, count ? 1 : 0)));
+        rect.setAttribute("class", "bar");
+        rect.setAttribute("fill", cfg.colours[perp] || cfg.colours[""] || "#999");
+        rect.dataset.month = k;
+        top -= h;
+        const t = document.createElementNS(SVG, "title");
+        t.textContent = k + ": " + v.n + " incidents (" + count + " " + (label("actor", perp) || "unattributed") +
+          "), at least " + v.killed + " killed (click: this month only)";
+        rect.appendChild(t);
+        rect.addEventListener("click", () => {
+          const [yy, mm] = k.split("-").map(Number);
+          const last = new Date(Date.UTC(yy, mm, 0)).getUTCDate();
+          form.elements.since.value = k + "-01";
+          form.elements.until.value = k + "-" + String(last).padStart(2, "0");
+          load();
+        });
+        svg.appendChild(rect);
+      }
       if (k.endsWith("-01") || all.length <= 14) {
         const lab = document.createElementNS(SVG, "text");
         lab.setAttribute("x", String(pad + i * bw));
