@@ -357,6 +357,8 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
         stats["errors"] += sum(len(r.errors) for r in results)
         st = ledger.ingest_extracted(pair for r in results for pair in read_shard(r.shard))
     else:
+        from .scale import batch_extractor
+
         ex = get_extractor()
         pool = _pool(jobs, ex)
         try:
@@ -364,8 +366,8 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
                 task = bar.add_task("ingesting", total=None)
                 st = ledger.ingest(read_documents(paths, stats, published=published, prefilter=prefilter,
                                                   dropped=dropped), ex.extract_document,
-                                   on_document=lambda d, n: bar.advance(task), pool=pool,
-                                   batch=200 if pool else 50)
+                                   on_document=lambda d, n: bar.advance(task),
+                                   extract_batch=batch_extractor(pool) if pool else None, batch=200 if pool else 50)
         finally:
             if pool is not None:
                 pool.terminate()
@@ -533,8 +535,9 @@ def tally_cmd(db: str | None, by: str, chart: str | None, fmt: str, staleness: i
     from .present.export import tally, tally_chart
 
     keys = [k.strip() for k in by.split(",") if k.strip()]
+    lg = _open(db)
     try:
-        rows = tally(_open(db), keys, staleness_days=staleness)
+        rows = tally(lg, keys, staleness_days=staleness)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--by") from None
     if chart:
@@ -556,7 +559,7 @@ def tally_cmd(db: str | None, by: str, chart: str | None, fmt: str, staleness: i
             click.echo("  ".join(f"{r[k]}" for k in keys) + f"  incidents {r['incidents']}  killed "
                        f"{r['killed_min']}-{r['killed_max']}" + (f"  share {r['share']:.0%}" if "share" in r else ""))
     if "control" in keys:
-        _print_layers(_open(db))
+        _print_layers(lg)
     if chart:
         click.echo(f"chart written to {chart}", err=True)
 

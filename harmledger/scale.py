@@ -42,6 +42,12 @@ def _claim_dicts_of(doc: Document) -> list[dict[str, Any]]:
     return [c.to_dict() for c in _FORKED.extract_document(doc)]
 
 
+def batch_extractor(pool: Any) -> Callable[[list[Document]], Any]:
+    """For :meth:`harmledger.store.Ledger.ingest`: a batch of documents extracted by ``pool``'s forked
+    workers, as a pending result whose ``get()`` gives each document's claim dicts, in order."""
+    return lambda docs: pool.map_async(_claim_dicts_of, docs, chunksize=max(1, len(docs) // 16))
+
+
 def _claim_lines_of(doc: Document) -> str:
     """The document's claims as JSONL text (what ``extract`` prints), made in the worker."""
     return "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in _FORKED.extract_document(doc))

@@ -380,11 +380,15 @@ def reader_for(lg: Any, *, staleness_days: int = STALENESS_DAYS) -> ControlReade
     return ControlReader(layers, staleness_days=staleness_days) if layers else None
 
 
-def annotate(lg: Any, rows: list[dict[str, Any]], *, staleness_days: int = STALENESS_DAYS) -> list[dict[str, Any]]:
-    """Incident rows with control fields: read against the ledger's layers, or all null without layers."""
-    reader = reader_for(lg, staleness_days=staleness_days)
+def annotate_with(reader: ControlReader | None, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Incident rows with control fields from ``reader``, or all null when there is no layer to read."""
     if reader is None:
         for r in rows:
             r.update(Control("").to_dict() | {"control": None})
         return rows
     return reader.annotate(rows)
+
+
+def annotate(lg: Any, rows: list[dict[str, Any]], *, staleness_days: int = STALENESS_DAYS) -> list[dict[str, Any]]:
+    """Incident rows with control fields: read against the ledger's layers, or all null without layers."""
+    return annotate_with(reader_for(lg, staleness_days=staleness_days), rows)

@@ -26,7 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
-from ..control import Control, reader_for
+from ..control import annotate_with, reader_for
 from ..react import summarize
 from ..resolve import GRADES
 from ..store import Ledger
@@ -123,12 +123,7 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
         ids = tuple(r.layer for r in lg.control_layer_rows())
         if ids != layers_cache["ids"]:
             layers_cache["ids"], layers_cache["reader"] = ids, reader_for(lg)
-        reader = layers_cache["reader"]
-        if reader is None:
-            for r in rows:
-                r.update(Control("").to_dict() | {"control": None})
-            return rows
-        return reader.annotate(rows)
+        return annotate_with(layers_cache["reader"], rows)
 
     def with_contested(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         contested = lg.contested_counts([r["id"] for r in rows])

@@ -103,10 +103,12 @@ COUNTS = ("killed", "injured", "casualties", "children_killed", "women_killed", 
 
 def claim_columns(c: dict[str, Any]) -> dict[str, Any]:
     """The flat, filterable columns of a claim (from its JSON form)."""
+    huge = [n for n in COUNTS if isinstance(c.get(n), dict) and any(
+        isinstance(c[n].get(p), int) and abs(c[n][p]) > INT64_MAX for p in ("min", "max"))]
+
     def cnt(name: str, part: str) -> int | None:
         v = c.get(name)
-        x = None if not v else v.get(part)
-        return None if isinstance(x, int) and abs(x) > INT64_MAX else x  # no database integer holds it
+        return None if not v or name in huge else v.get(part)  # no database integer holds a huge one
 
     def flag(name: str, part: str) -> bool | None:
         v = c.get(name)
@@ -114,8 +116,6 @@ def claim_columns(c: dict[str, Any]) -> dict[str, Any]:
 
     place = c.get("place") or {}
     date = c.get("date") or {}
-    huge = [n for n in COUNTS if isinstance(c.get(n), dict) and any(
-        isinstance(c[n].get(p), int) and abs(c[n][p]) > INT64_MAX for p in ("min", "max"))]
     implausible, why = bool(c.get("implausible")), c.get("implausible_reason")
     if huge:  # kept exactly as written in the claim's JSON; its columns are null and it is never counted
         implausible = True
@@ -368,11 +368,12 @@ class Ledger:
     # ------------------------------------------------------------------ ingest
     def ingest(self, docs: Iterable[Document], extract: Callable[[Document], list[Claim]], *,
                batch: int = 50, on_document: Callable[[Document, int], None] | None = None,
-               pool: Any = None) -> IngestStats:
+               extract_batch: Callable[[list[Document]], Any] | None = None) -> IngestStats:
         """Store documents and their claims; documents already stored (same bytes) are skipped, never
-        extracted again. With ``pool`` (:func:`harmledger.scale.local_pool`), each batch is extracted by the
-        forked workers while the batch before it is written."""
-        return self._ingest(((d, None) for d in docs), extract, batch, on_document, pool)
+        extracted again. With ``extract_batch`` (documents -> a pending result whose ``get()`` gives their
+        claim dicts, e.g. :func:`harmledger.scale.batch_extractor`), each batch is extracted elsewhere while
+        the batch before it is written."""
+        return self._ingest(((d, None) for d in docs), extract, batch, on_document, extract_batch)
 
     def ingest_extracted(self, items: Iterable[tuple[Document, list[dict[str, Any]]]], *, batch: int = 50,
                          on_document: Callable[[Document, int], None] | None = None) -> IngestStats:
@@ -382,7 +383,8 @@ class Ledger:
 
     def _ingest(self, items: Iterable[tuple[Document, list[dict[str, Any]] | None]],
                 extract: Callable[[Document], list[Claim]] | None, batch: int,
-                on_document: Callable[[Document, int], None] | None, pool: Any = None) -> IngestStats:
+                on_document: Callable[[Document, int], None] | None,
+                extract_batch: Callable[[list[Document]], Any] | None = None) -> IngestStats:
         stats = IngestStats()
         seen: set[str] = set()
         it = iter(items)
@@ -392,7 +394,7 @@ class Ledger:
             pending: list[Pending] = []
             for d, cs in fresh:
                 if cs is None:
-                    if pool is not None:
+                    if extract_batch is not None:
                         cs = next(got)
                     else:
                         cs = [c.to_dict() for c in extract(d)] if extract else []
@@ -402,7 +404,7 @@ class Ledger:
             if pending:
                 self._write(pending, stats)
 
-        waiting: tuple[list[Any], Any] | None = None  # the batch the pool is extracting
+        waiting: tuple[list[Any], Any] | None = None  # the batch being extracted elsewhere
         while chunk := list(islice(it, batch)):
             with self.engine.connect() as conn:  # one lookup per batch for documents already stored
                 seen.update(conn.execute(select(documents.c.doc).where(
@@ -414,13 +416,11 @@ class Ledger:
                     continue
                 seen.add(d.doc)
                 fresh.append((d, cs))
-            if pool is None:
+            if extract_batch is None:
                 finish(fresh, None)
                 continue
-            from ..scale import _claim_dicts_of
-
             todo = [d for d, cs in fresh if cs is None]
-            job = pool.map_async(_claim_dicts_of, todo, chunksize=max(1, len(todo) // 16)) if todo else None
+            job = extract_batch(todo) if todo else None
             if waiting is not None:
                 finish(*waiting)
             waiting = (fresh, job)
