@@ -107,8 +107,11 @@ def html_document(data: bytes, source: str, *, published: str | None = None, url
     """Main text and metadata of an HTML page with trafilatura, then its comment thread (given, or found by
     :mod:`harmledger.segment.threads`). Raises ValueError when there is no main text."""
     html_text, enc = decode_text(data)
+    # the publication date only from the page's own markup (meta tags, <time>, the URL), never guessed from a
+    # date its text mentions ("a video dating from 24 April 2011"): an undated page stays undated
     res = threads.bare_extraction(html_text, url=url, with_metadata=True, include_comments=False,
-                                  include_tables=False, favor_recall=True)
+                                  include_tables=False, favor_recall=True,
+                                  date_extraction_params={"extensive_search": False, "original_date": True})
     text = res.get("text")
     if not text or not text.strip():
         raise ValueError("no readable main text in this HTML page")

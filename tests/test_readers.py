@@ -142,3 +142,19 @@ def test_unreadable_file(tmp_path):
         assert os.waitstatus_to_exitcode(status) == 0
     finally:
         shutil.rmtree(d)
+
+
+def test_an_undated_page_is_not_dated_from_a_date_its_text_mentions(tmp_path, dev_units, re3d_docs):
+    """A report that mentions past dates ("27.4.2016 Clashes …") in a page with no date of its own: the page's
+    publication date stays unknown (it was guessed from the text), while a page's own meta date is read."""
+    body = "".join(f"<p>{dev_units[u]['text']}</p>" for u in ("u0196", "u0199", "u0205"))
+    body += "".join(f"<p>{p}</p>" for p in re3d_docs[3]["text"].split("\n") if p.strip())
+    undated = tmp_path / "undated.html"
+    undated.write_text(f"<html><head><title>Report</title></head><body><article>{body}</article></body></html>",
+                       "utf-8")
+    dated = tmp_path / "dated.html"
+    dated.write_text("<html><head><meta property='article:published_time' content='2016-12-20T08:00:00Z'>"
+                     f"<title>Report</title></head><body><article>{body}</article></body></html>", "utf-8")
+    (u,) = _docs(read([undated]))
+    (d,) = _docs(read([dated]))
+    assert u.published is None and d.published == "2016-12-20"
