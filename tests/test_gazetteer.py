@@ -155,3 +155,12 @@ def test_a_report_spelling_meets_the_arabic_name_through_its_transliteration_key
     assert k is not None and k.admin1 == "Idlib"
     # never a guess: a key several places kilometres apart share gives nothing
     assert g.geocode("Ukayrishah") is None
+
+
+def test_an_acronym_is_not_a_foreign_citys_alternate_name():
+    """Syrian Archive's report on the Salam hospital cites "the Syrian American Medical Society (SAMS)": SAMS
+    is not Samsun (a GeoNames alternate name); a city written in capitals under its own name still is."""
+    g = load()
+    assert g.find("The Syrian American Medical Society (SAMS) published a report on the attack.") == []
+    found = {g.entries[m.entries[0]].name for m in g.find("Clashes were reported in ALEPPO and PARIS.")}
+    assert {"Paris"} <= found and any("Aleppo" in n for n in found)

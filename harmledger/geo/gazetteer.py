@@ -484,6 +484,9 @@ class Gazetteer:
             return True
         # villages and towns: a capital letter (or non-Latin script) at the start, after an article
         word = text[start:end]
+        if e.src == "geonames" and e.type == "city" and word.isupper() and " " not in word and \
+                key(word) != key(e.name):
+            return False  # an acronym ("SAMS", the medical society) is not a foreign city's alternate name (Samsun)
         m = _ARTICLE.match(word)
         if m and m.end() < len(word):
             if word[0].isupper():
