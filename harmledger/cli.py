@@ -20,7 +20,29 @@ from .model import Claim, Document
 from .resolve import GRADES
 
 
+class _NoBar:
+    """What :func:`_progress` gives when no bar is shown: rich is then not even imported."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, description: str, total: float | None = None, **fields: Any) -> int:
+        return 0
+
+    def advance(self, task: int, advance: float = 1) -> None:
+        return None
+
+    def update(self, task: int, **fields: Any) -> None:
+        return None
+
+
 def _progress(enabled: bool | None):  # noqa: ANN202 - rich's Progress or a no-op
+    """A progress bar on stderr: shown when ``enabled``, or (None) when stderr is a terminal."""
+    if enabled is False or (enabled is None and not sys.stderr.isatty()):
+        return _NoBar()
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 
 from ..model import Place
 from ..textnorm import normalize, word_head
+from . import snapshot as _snapshot
 from .names import ARTICLES, PROCLITICS, KeyText, Translit, key, variants
 
 # types that name an administrative area or a country: matched even in lower case
@@ -185,16 +186,32 @@ _NEXT_WORD = re.compile(r"[ ]([A-Z][a-z][\w'’]*)")
 class Gazetteer:
     """Places of one or more conflict packs plus every country of the world."""
 
-    def __init__(self, packs: tuple[str, ...] = ("syria",), without: tuple[str, ...] = ()) -> None:
+    def __init__(self, packs: tuple[str, ...] = ("syria",), without: tuple[str, ...] = (),
+                 snapshot: bool = True) -> None:
         """``without``: sources (``src``) whose entries are left out — for measuring how the rest of the
-        gazetteer places names of a held-out source (``eval geo`` leaves out GED 2016 names)."""
-        self.entries: list[Entry] = []
-        rows: list[dict[str, Any]] = []
-        for pack in packs:
-            for name in _PLACE_FILES:
-                if resources.files(f"harmledger.packs.{pack}").joinpath(name).is_file():
-                    rows += [r for r in _read_jsonl(f"harmledger.packs.{pack}", name) if r["src"] not in without]
-        self.home = {r["country"] for r in rows}  # the packs' own countries
+        gazetteer places names of a held-out source (``eval geo`` leaves out GED 2016 names).
+
+        ``snapshot``: load the built indexes from a snapshot (:mod:`~harmledger.geo.snapshot`) when one was
+        built from these very data and code files, and write one after building them otherwise."""
+        self._read_context(packs)
+        self._tr: Translit | None = None
+        self._cache: dict[tuple[str, str, int], list[tuple[Place, Candidate]]] = {}
+        self._skeletons: dict[str, list[tuple[str, int]]] | None = None
+        self._deep: dict[str, list[int]] | None = None
+        self._vowel: dict[str, list[tuple[str, int]]] | None = None
+        self._translit: dict[str, list[int]] | None = None
+        self._lazy: dict[str, bytes] = {}  # lazy indexes a snapshot holds, pickled
+        use = snapshot and not without
+        state = _snapshot.load(packs) if use else None
+        if state is not None:
+            self._restore(state)
+            return
+        self._build(packs, without)
+        if use:
+            _snapshot.save(packs, self._state())
+
+    def _read_context(self, packs: tuple[str, ...]) -> None:
+        """The small files read on every start: priors, broad names, stop names, name context."""
         self.prior: dict[str, float] = {}
         self.broad: dict[str, set[str]] = {}  # "in Damascus" may mean Rif Dimashq (admin1_broad.json)
         for pack in packs:
@@ -207,14 +224,11 @@ class Gazetteer:
                     self.prior.update(json.load(f)["prior"])
             except FileNotFoundError:
                 pass
-        rows += _read_jsonl("harmledger.geo.data", "countries.jsonl")
-        rows += _read_jsonl("harmledger.geo.data", "world_cities.jsonl")
         with resources.files("harmledger.geo.data").joinpath("stopnames.txt").open(encoding="utf-8") as f:
-            stop = {line.strip() for line in f if line.strip() and not line.startswith("#")}
+            self._noise = {line.strip() for line in f if line.strip() and not line.startswith("#")}
         # a key made only of generic name parts ("khan al", "tal al") names nothing by itself
         with resources.files("harmledger.geo.data").joinpath("stopnames_ar.txt").open(encoding="utf-8") as f:
-            stop_ar = {key(line) for line in f if line.strip() and not line.startswith("#")}
-        self._stop_ar = stop_ar
+            self._stop_ar = {key(line) for line in f if line.strip() and not line.startswith("#")}
         with resources.files("harmledger.geo.data").joinpath("name_context.json").open(encoding="utf-8") as f:
             nc = json.load(f)
         self._honorifics = frozenset(nc["honorifics"])
@@ -224,8 +238,20 @@ class Gazetteer:
         self._outlet = re.compile(rf"[ _]+(?:{outlets})\b")
         orgs = "|".join(map(re.escape, sorted(nc.get("org_before", []), key=len, reverse=True)))
         self._org_before = re.compile(rf"(?<![^\W_])(?:{orgs})[ ]+(?:(?:the|al|el)[ -]+)?$") if orgs else None
+
+    def _build(self, packs: tuple[str, ...], without: tuple[str, ...]) -> None:
+        """Entries, their keys and the automaton, from the packs' place files and the world's countries."""
+        self.entries: list[Entry] = []
+        rows: list[dict[str, Any]] = []
+        for pack in packs:
+            for name in _PLACE_FILES:
+                if resources.files(f"harmledger.packs.{pack}").joinpath(name).is_file():
+                    rows += [r for r in _read_jsonl(f"harmledger.packs.{pack}", name) if r["src"] not in without]
+        self.home = {r["country"] for r in rows}  # the packs' own countries
+        rows += _read_jsonl("harmledger.geo.data", "countries.jsonl")
+        rows += _read_jsonl("harmledger.geo.data", "world_cities.jsonl")
+        stop, stop_ar = self._noise, self._stop_ar
         generic = {w for w in stop if " " not in w} | _ARTS
-        self._noise = stop
         keys: dict[str, list[int]] = {}
         for row in rows:
             e = Entry(row["id"], row["name"], row["type"], row["country"], row.get("admin1"), row.get("admin2"),
@@ -255,12 +281,6 @@ class Gazetteer:
                     for k in sorted({v for nm in names for v in variants(nm)}):
                         if i not in keys.setdefault(k, []):
                             keys[k].append(i)
-        self._skeletons: dict[str, list[tuple[str, int]]] | None = None
-        self._deep: dict[str, list[int]] | None = None
-        self._vowel: dict[str, list[tuple[str, int]]] | None = None
-        self._translit: dict[str, list[int]] | None = None
-        self._tr: Translit | None = None
-        self._cache: dict[tuple[str, str, int], list[tuple[Place, Candidate]]] = {}
         # every key a governorate is written as (its Arabic names too): a governorate's name next to a place
         # inside it is context, not the place
         self.gov_names = {key(e.name): e.name for e in self.entries if e.type == "governorate"}
@@ -269,10 +289,28 @@ class Gazetteer:
                 if self.entries[i].type == "governorate" and not k.isascii():
                     self.gov_names.setdefault(k, self.entries[i].name)
         self.keys = keys
-        self.automaton = ahocorasick.Automaton()
-        for k, idxs in keys.items():
-            self.automaton.add_word(k, (k, tuple(idxs)))
+        self._key_list = list(keys)
+        # the automaton's value is the key's place in _key_list (stored as an int: no per-key object to
+        # build when a snapshot is loaded)
+        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for i, k in enumerate(self._key_list):
+            self.automaton.add_word(k, i)
         self.automaton.make_automaton()
+
+    def _state(self) -> dict[str, Any]:
+        """Everything :meth:`_build` and the lazy indexes make, for a snapshot (every lazy index built)."""
+        return {"entries": [tuple(getattr(e, f) for f in Entry.__slots__) for e in self.entries],
+                "home": self.home, "keys": self.keys, "gov_names": self.gov_names, "automaton": self.automaton,
+                # the indexes only some texts need, each unpickled on its first use
+                "lazy": {n: _snapshot.dumps(getattr(self, n)) for n in ("skeletons", "vowels", "translit", "deep")}}
+
+    def _restore(self, st: dict[str, Any]) -> None:
+        self.entries = [Entry(*t) for t in st["entries"]]
+        self.by_id = {e.id: i for i, e in enumerate(self.entries)}
+        self.home, self.keys, self.gov_names = st["home"], st["keys"], st["gov_names"]
+        self._key_list = list(self.keys)
+        self.automaton = st["automaton"]
+        self._lazy = st["lazy"]
 
     def _home_index(self, form: Callable[[str], str], keep: Callable[[str], bool]) -> dict[str, list[tuple[str, int]]]:
         """The packs' own places (not countries) under another form of their Latin keys: form -> [(key without
@@ -293,6 +331,8 @@ class Gazetteer:
     @property
     def skeletons(self) -> dict[str, list[tuple[str, int]]]:
         """Transliteration skeletons of the packs' own places (built on first use)."""
+        if self._skeletons is None and "skeletons" in self._lazy:
+            self._skeletons = _snapshot.loads(self._lazy.pop("skeletons"))
         if self._skeletons is None:
             self._skeletons = self._home_index(skeleton, lambda sk: len(sk) >= 3)
         return self._skeletons
@@ -300,6 +340,8 @@ class Gazetteer:
     @property
     def vowels(self) -> dict[str, list[tuple[str, int]]]:
         """Vowel keys of the packs' own places (built on first use)."""
+        if self._vowel is None and "vowels" in self._lazy:
+            self._vowel = _snapshot.loads(self._lazy.pop("vowels"))
         if self._vowel is None:
             self._vowel = self._home_index(vowel_key, lambda v: len(v) >= 5 and sum(ch != "a" for ch in v) >= 3)
         return self._vowel
@@ -308,8 +350,10 @@ class Gazetteer:
     def translit(self) -> dict[str, list[int]]:
         """The packs' own places under the transliteration keys of every name they hold, Arabic and Latin
         (:class:`~harmledger.geo.names.Translit`; built on first use)."""
+        if self._translit is None and "translit" in self._lazy:
+            self._translit = _snapshot.loads(self._lazy.pop("translit"))
         if self._translit is None:
-            tr = self._tr = Translit()
+            tr = self._tr = self._tr or Translit()
             out: dict[str, set[int]] = {}
             for k, idxs in self.keys.items():
                 home = [i for i in idxs if self.entries[i].country in self.home and self.entries[i].type != "country"]
@@ -328,6 +372,8 @@ class Gazetteer:
         if k in self._noise:
             return None
         index = self.translit
+        if self._tr is None:
+            self._tr = Translit()
         tks = self._tr.keys_of(k)
         idxs = sorted({i for tk in tks for i in index.get(tk, ())})
         if within is not None:
@@ -345,6 +391,8 @@ class Gazetteer:
     @property
     def deep(self) -> dict[str, list[int]]:
         """Keys in a deeper normal form (articles, doubled letters, vowel spellings), built on first use."""
+        if self._deep is None and "deep" in self._lazy:
+            self._deep = _snapshot.loads(self._lazy.pop("deep"))
         if self._deep is None:
             dd: dict[str, list[int]] = {}
             for k, idxs in self.keys.items():
@@ -359,8 +407,11 @@ class Gazetteer:
         kt = KeyText(text)
         s = kt.key
         n = len(s)
-        cands: list[tuple[int, int, str, tuple[int, ...]]] = []
-        for end_i, (k, idxs) in self.automaton.iter(s):
+        cands: list[tuple[int, int, str, list[int]]] = []
+        klist, keys = self._key_list, self.keys
+        for end_i, ki in self.automaton.iter(s):
+            k = klist[ki]
+            idxs = keys[k]
             start = end_i - len(k) + 1
             ar = not k.isascii()
             head = word_head(s, start) if ar and start > 0 and s[start - 1].isalpha() else ""
