@@ -69,7 +69,7 @@ def local_pool(jobs: int, extractor: Any) -> Any:
         raise ValueError("--jobs needs a system that forks processes (Linux, macOS); use --engine dask")
     _FORKED = extractor
     g = extractor.gaz
-    _ = g.skeletons, g.vowels, g.deep, g.translit  # built once here, shared by the forked workers
+    _ = g.skeletons, g.vowels, g.deep_get(""), g.translit  # built once here, shared by the forked workers
     return multiprocessing.get_context("fork").Pool(jobs)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,6 +34,8 @@ _TYPE_RANK = {"city": 0, "town": 1, "village": 2, "place": 2, "neighbourhood": 2
               "dam": 2, "area": 3, "subdistrict": 4, "region": 5, "district": 6, "governorate": 7, "country": 9}
 # a pack's place files: its main gazetteer, and localities kept apart for their own licence
 _PLACE_FILES = ("places.jsonl", "localities.jsonl")
+# a packed list of entries: one entry's index, or (_MULTI set) where the list starts in a flat array
+_MULTI = 1 << 40
 _SRC_RANK = {"ucdp-ged-2016": 0, "geonames": 1, "ocha-cod": 2, "harmledger": 3, "open-syria": 4}
 
 _AREA_AFTER = re.compile(r"^[ ]*(?:'s[ ]+)?(countryside|province|governorate|rural|region|desert|badia|"
@@ -163,6 +167,10 @@ class Candidate:
     precision: int
 
 
+def _intern(v: str | None) -> str | None:
+    return sys.intern(v) if v is not None else None
+
+
 def _read_jsonl(package: str, name: str) -> list[dict[str, Any]]:
     with resources.files(package).joinpath(name).open("r", encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
@@ -197,7 +205,8 @@ class Gazetteer:
         self._tr: Translit | None = None
         self._cache: dict[tuple[str, str, int], list[tuple[Place, Candidate]]] = {}
         self._skeletons: dict[str, list[tuple[str, int]]] | None = None
-        self._deep: dict[str, list[int]] | None = None
+        self._deep: ahocorasick.Automaton | None = None  # deep key -> ordinal in _dval (see deep_get)
+        self._dval = array("q")
         self._vowel: dict[str, list[tuple[str, int]]] | None = None
         self._translit: dict[str, list[int]] | None = None
         self._lazy: dict[str, bytes] = {}  # lazy indexes a snapshot holds, pickled
@@ -254,8 +263,10 @@ class Gazetteer:
         generic = {w for w in stop if " " not in w} | _ARTS
         keys: dict[str, list[int]] = {}
         for row in rows:
-            e = Entry(row["id"], row["name"], row["type"], row["country"], row.get("admin1"), row.get("admin2"),
-                      row.get("lat"), row.get("lon"), row.get("pop"), row["prec"], row["src"], row.get("coords"))
+            # the repeated strings shared (one object each: a snapshot stores and loads each once)
+            e = Entry(row["id"], row["name"], _intern(row["type"]), _intern(row["country"]),
+                      _intern(row.get("admin1")), _intern(row.get("admin2")), row.get("lat"), row.get("lon"),
+                      row.get("pop"), row["prec"], _intern(row["src"]), row.get("coords"))
             idx = len(self.entries)
             self.entries.append(e)
             admin = e.type in _ADMIN
@@ -288,28 +299,55 @@ class Gazetteer:
             for i in idxs:
                 if self.entries[i].type == "governorate" and not k.isascii():
                     self.gov_names.setdefault(k, self.entries[i].name)
-        self.keys = keys
-        self._key_list = list(keys)
-        # the automaton's value is the key's place in _key_list (stored as an int: no per-key object to
-        # build when a snapshot is loaded)
+        self._keys: dict[str, list[int]] | None = keys
+        self._multi = array("q")
+        # the automaton's value is the key's ordinal: _klen holds its length (a match's start), _kval its entries
+        # packed (one entry's index, or where its list starts in _multi). Plain arrays: loading a snapshot builds
+        # no object per key.
+        self._klen, self._kval = array("H"), array("q")
         self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        for i, k in enumerate(self._key_list):
+        for i, (k, idxs) in enumerate(keys.items()):
+            self._klen.append(len(k))
+            self._kval.append(self._pack(idxs))
             self.automaton.add_word(k, i)
         self.automaton.make_automaton()
 
+    def _pack(self, idxs: list[int]) -> int:
+        if len(idxs) == 1:
+            return idxs[0]
+        self._multi.append(len(idxs))
+        self._multi.extend(idxs)
+        return _MULTI | (len(self._multi) - len(idxs) - 1)
+
+    def _unpack(self, p: int) -> list[int]:
+        if p < _MULTI:
+            return [p]
+        o = p - _MULTI
+        return self._multi[o + 1:o + 1 + self._multi[o]].tolist()
+
+    @property
+    def keys(self) -> dict[str, list[int]]:
+        """Every name key -> the entries it names (rebuilt from the automaton on first use after a snapshot)."""
+        if self._keys is None:
+            self._keys = {k: self._unpack(self._kval[i]) for k, i in self.automaton.items()}
+        return self._keys
+
     def _state(self) -> dict[str, Any]:
         """Everything :meth:`_build` and the lazy indexes make, for a snapshot (every lazy index built)."""
+        lazy = {n: _snapshot.dumps(getattr(self, n)) for n in ("skeletons", "vowels", "translit")}
+        self.deep_get("")  # the deep trie packs its lists into _multi too: built before _multi is stored
         return {"entries": [tuple(getattr(e, f) for f in Entry.__slots__) for e in self.entries],
-                "home": self.home, "keys": self.keys, "gov_names": self.gov_names, "automaton": self.automaton,
-                # the indexes only some texts need, each unpickled on its first use
-                "lazy": {n: _snapshot.dumps(getattr(self, n)) for n in ("skeletons", "vowels", "translit", "deep")}}
+                "home": self.home, "gov_names": self.gov_names, "automaton": self.automaton, "deep": self._deep,
+                "klen": self._klen, "kval": self._kval, "dval": self._dval, "multi": self._multi,
+                "lazy": lazy}  # the indexes only some texts need: unpickled on first use
 
     def _restore(self, st: dict[str, Any]) -> None:
         self.entries = [Entry(*t) for t in st["entries"]]
         self.by_id = {e.id: i for i, e in enumerate(self.entries)}
-        self.home, self.keys, self.gov_names = st["home"], st["keys"], st["gov_names"]
-        self._key_list = list(self.keys)
-        self.automaton = st["automaton"]
+        self.home, self.gov_names = st["home"], st["gov_names"]
+        self._keys = None
+        self.automaton, self._deep, self._multi = st["automaton"], st["deep"], st["multi"]
+        self._klen, self._kval, self._dval = st["klen"], st["kval"], st["dval"]
         self._lazy = st["lazy"]
 
     def _home_index(self, form: Callable[[str], str], keep: Callable[[str], bool]) -> dict[str, list[tuple[str, int]]]:
@@ -388,18 +426,21 @@ class Gazetteer:
             return None  # places kilometres apart share the key: choosing one would be a guess
         return k, idxs, 0.75
 
-    @property
-    def deep(self) -> dict[str, list[int]]:
-        """Keys in a deeper normal form (articles, doubled letters, vowel spellings), built on first use."""
-        if self._deep is None and "deep" in self._lazy:
-            self._deep = _snapshot.loads(self._lazy.pop("deep"))
+    def deep_get(self, dk: str) -> list[int]:
+        """The entries whose key has this deeper normal form (:func:`deep_key`: articles, doubled letters,
+        vowel spellings); the index, a trie of packed ints, is built on first use."""
         if self._deep is None:
             dd: dict[str, list[int]] = {}
             for k, idxs in self.keys.items():
                 if k.isascii():
                     dd.setdefault(deep_key(k), []).extend(idxs)
-            self._deep = dd
-        return self._deep
+            trie = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+            for d, idxs in dd.items():  # pyahocorasick stores 32-bit ints: the value is an ordinal in _dval
+                trie.add_word(d, len(self._dval))
+                self._dval.append(self._pack(idxs))
+            self._deep = trie
+        v = self._deep.get(dk, -1) if dk else -1
+        return [] if v < 0 else self._unpack(self._dval[v])
 
     # ------------------------------------------------------------------ finding
     def find(self, text: str) -> list[PlaceMatch]:
@@ -408,11 +449,11 @@ class Gazetteer:
         s = kt.key
         n = len(s)
         cands: list[tuple[int, int, str, list[int]]] = []
-        klist, keys = self._key_list, self.keys
+        klen, kval = self._klen, self._kval
         for end_i, ki in self.automaton.iter(s):
-            k = klist[ki]
-            idxs = keys[k]
-            start = end_i - len(k) + 1
+            start = end_i - klen[ki] + 1
+            k = s[start:end_i + 1]
+            idxs = self._unpack(kval[ki])
             ar = not k.isascii()
             head = word_head(s, start) if ar and start > 0 and s[start - 1].isalpha() else ""
             if start > 0 and s[start - 1].isalnum() and not (ar and (s[start - 1].isdigit() or head in PROCLITICS)):
@@ -446,7 +487,7 @@ class Gazetteer:
                 continue
             if k.isascii() and any(self.entries[i].type not in _ADMIN for i in keep):
                 # spellings that meet only in the deeper form join as candidates ("al-Numan" / "an-Nu'man")
-                keep += [i for i in self.deep.get(deep_key(k), ()) if i not in keep]
+                keep += [i for i in self.deep_get(deep_key(k)) if i not in keep]
             taken.append((start, end))
             out.append(PlaceMatch(ostart, oend, k, keep))
         out += self._fuzzy(text, [(m.start, m.end) for m in out])
@@ -684,7 +725,7 @@ class Gazetteer:
                 idxs += list(self.keys.get(v, ()))
         # spellings that meet only in the deeper form ("Maarat al-Numan" / "Ma'arrat an-Nu'man") join in
         if k.isascii():
-            idxs = list(dict.fromkeys(idxs + list(self.deep.get(deep_key(k), ()))))
+            idxs = list(dict.fromkeys(idxs + self.deep_get(deep_key(k))))
         named, ctx = self._context(context) if context else (set(), set())
         small = bool(after and _VILLAGE_WORD.search(after))
         if small:
