@@ -136,7 +136,7 @@ def _report_dropped(dropped: dict[str, int]) -> None:
 def engine_options(f):  # noqa: ANN001, ANN201 - a click decorator
     for opt in reversed([
         click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-                     help="Extract in this process, or on Dask workers (one partition per input file)."),
+                     help="Extract in this process, or on Dask workers (partitions sized by bytes)."),
         click.option("--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
                      help="Local engine: extract in N processes forked after the extractor is loaded (the same "
                           "claims, in the same order)."),
@@ -146,28 +146,63 @@ def engine_options(f):  # noqa: ANN001, ANN201 - a click decorator
                      help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786."),
         click.option("--shards", "shard_dir", default="harmledger-shards", show_default=True,
                      help="Where Dask workers write Parquet claim shards (finished shards are skipped on re-run)."),
+        click.option("--partition-mb", type=click.FloatRange(0.001, 4096), default=None,
+                     help="Dask: partition size in MB (small files grouped, big JSONL/WARC files cut; default: "
+                          "about four partitions per worker, 1-64 MB)."),
+        click.option("--dask-min-mb", type=click.FloatRange(0), default=DASK_MIN_MB, show_default=True,
+                     help="Dask on a local cluster: below this much input it cannot win, and the local engine "
+                          "runs instead (with --jobs = --workers); 0 always uses Dask."),
     ]):
         f = opt(f)
     return f
 
 
-def run_dask(paths: tuple[str, ...], shard_dir: str, workers: int, scheduler: str | None, published: str | None,
-             prefilter: bool | None, progress: bool | None) -> list:  # noqa: ANN001
-    from .scale import run
+# measured with benchmarks/bench_dask.py on a 2-core machine: below ~16k reports (~16 MB) a local Dask
+# cluster of 2 workers is no faster than the in-process engine with 2 forked jobs
+DASK_MIN_MB = 16.0
 
+
+def _engine(engine: str, jobs: int, paths: tuple[str, ...], workers: int, scheduler: str | None,
+            dask_min_mb: float) -> tuple[str, int]:
+    """The engine that will run, and its jobs: a local Dask cluster on less input than it can win on gives
+    way to the local engine with as many forked jobs as it would have had workers (the same claims)."""
+    if engine != "dask" or scheduler or dask_min_mb <= 0:
+        return engine, jobs
+    from .scale import partitions
+
+    try:
+        total = sum(os.stat(f).st_size for f in partitions(list(paths)) if os.path.exists(f))
+    except ValueError as e:  # stdin, which the dask engine cannot split
+        raise click.UsageError(str(e)) from None
+    if total >= dask_min_mb * 2**20:
+        return engine, jobs
+    click.echo(f"harmledger: {total / 2**20:.1f} MB of input is below --dask-min-mb {dask_min_mb:g}, where a "
+               f"local Dask cluster cannot win: extracting here with --jobs {max(jobs, workers)}", err=True)
+    return "local", max(jobs, workers)
+
+
+def run_dask(paths: tuple[str, ...], shard_dir: str, workers: int, scheduler: str | None, published: str | None,
+             prefilter: bool | None, progress: bool | None, partition_mb: float | None = None
+             ) -> Iterator[Any]:
+    """Each partition's result, in input order, as soon as it and those before it are done; its read
+    errors printed on stderr as it arrives."""
+    from .scale import run_iter
+
+    offtopic = 0
     with _progress(progress) as bar:
         task = bar.add_task("extracting on dask (partitions)", total=None)
         try:
-            results = run(list(paths), shard_dir, workers=workers, scheduler=scheduler, published=published,
-                          prefilter=prefilter, on_start=lambda n: bar.update(task, total=n),
-                          on_result=lambda r: bar.advance(task))
+            for r in run_iter(list(paths), shard_dir, workers=workers, scheduler=scheduler, published=published,
+                              prefilter=prefilter, on_start=lambda n: bar.update(task, total=n),
+                              target=int(partition_mb * 2**20) if partition_mb else None):
+                bar.advance(task)
+                for e in r.errors:
+                    click.echo(e, err=True)
+                offtopic += r.offtopic
+                yield r
         except ValueError as e:  # stdin, which the dask engine cannot split
             raise click.UsageError(str(e)) from None
-    for r in results:
-        for e in r.errors:
-            click.echo(e, err=True)
-    _report_dropped({"offtopic": sum(r.offtopic for r in results)})
-    return results
+    _report_dropped({"offtopic": offtopic})
 
 
 PREFILTER = click.option("--prefilter/--no-prefilter", default=None,
@@ -206,7 +241,7 @@ def main() -> None:
 @engine_options
 def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progress: bool | None,
                 prefilter: bool | None, engine: str, jobs: int, workers: int, scheduler: str | None,
-                shard_dir: str) -> None:
+                shard_dir: str, partition_mb: float | None, dask_min_mb: float) -> None:
     """Extract harm claims from files, directories (recursive), JSONL or - (stdin).
 
     One claim per line (JSONL) with the exact span and words each value was read from. Unreadable,
@@ -215,14 +250,14 @@ def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progres
     """
     stats: Counter[str] = Counter()
     out = sys.stdout
+    if engine == "dask" and fmt == "table":
+        raise click.BadParameter("the dask engine writes jsonl or json", param_hint="--format")
+    engine, jobs = _engine(engine, jobs, paths, workers, scheduler, dask_min_mb)
     if engine == "dask":
         from .scale import read_shard
 
-        if fmt == "table":
-            raise click.BadParameter("the dask engine writes jsonl or json", param_hint="--format")
-        results = run_dask(paths, shard_dir, workers, scheduler, published, prefilter, progress)
         allc = []
-        for r in results:
+        for r in run_dask(paths, shard_dir, workers, scheduler, published, prefilter, progress, partition_mb):
             stats["errors"] += len(r.errors)
             for _d, cs in read_shard(r.shard):
                 stats["documents"] += 1
@@ -231,6 +266,7 @@ def extract_cmd(paths: tuple[str, ...], published: str | None, fmt: str, progres
                         out.write(json.dumps(c, ensure_ascii=False) + "\n")
                     else:
                         allc.append(c)
+            out.flush()  # each partition's claims as soon as it and those before it are done
         if fmt == "json":
             json.dump(allc, out, ensure_ascii=False, indent=1)
             out.write("\n")
@@ -363,7 +399,7 @@ DB_OPTION = click.option("--db", default=None, metavar="URL",
 @engine_options
 def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, window_days: int | None,
                progress: bool | None, prefilter: bool | None, engine: str, jobs: int, workers: int,
-               scheduler: str | None, shard_dir: str) -> None:
+               scheduler: str | None, shard_dir: str, partition_mb: float | None, dask_min_mb: float) -> None:
     """Store documents (original bytes, capture metadata) and their claims in the ledger, then resolve.
 
     Re-ingesting the same bytes adds nothing. Bad inputs get one line on stderr; the exit code is 1 only
@@ -372,12 +408,16 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
     ledger = _open(db, create=True)
     stats: Counter[str] = Counter()
     dropped: dict[str, int] = {}
+    engine, jobs = _engine(engine, jobs, paths, workers, scheduler, dask_min_mb)
     if engine == "dask":
         from .scale import read_shard
 
-        results = run_dask(paths, shard_dir, workers, scheduler, published, prefilter, progress)
-        stats["errors"] += sum(len(r.errors) for r in results)
-        st = ledger.ingest_extracted(pair for r in results for pair in read_shard(r.shard))
+        def stored() -> Iterator[tuple[Document, list[dict[str, Any]]]]:  # each shard stored as it arrives
+            for r in run_dask(paths, shard_dir, workers, scheduler, published, prefilter, progress, partition_mb):
+                stats["errors"] += len(r.errors)
+                yield from read_shard(r.shard)
+
+        st = ledger.ingest_extracted(stored())
     else:
         from .scale import batch_extractor
 

@@ -165,11 +165,12 @@ def text_document(data: bytes, source: str, *, published: str | None = None, fmt
     return d
 
 
-def jsonl_documents(data: bytes, source: str, *, published: str | None = None
+def jsonl_documents(data: bytes, source: str, *, published: str | None = None, first_line: int = 1
                     ) -> Iterator[Document | ReadError]:
     """One document per JSONL line: ``text`` or ``html``; optional url, title, published, source, author,
-    publisher and ``comments`` (``[{text, author, time, parent, id}]``, appended after the article)."""
-    lineno = 0
+    publisher and ``comments`` (``[{text, author, time, parent, id}]``, appended after the article).
+    ``first_line``: the number of ``data``'s first line in its file (a :class:`Piece` of a file)."""
+    lineno = first_line - 1
     for raw_line in data.split(b"\n"):
         lineno += 1
         line = raw_line.rstrip(b"\r")
@@ -241,9 +242,10 @@ def _sniff(data: bytes) -> str:
     return "txt"
 
 
-def read_bytes(data: bytes, source: str, fmt: str, *, published: str | None = None
+def read_bytes(data: bytes, source: str, fmt: str, *, published: str | None = None, first_line: int = 1
                ) -> Iterator[Document | ReadError]:
-    """Documents from one input's bytes in a known format (txt | html | jsonl)."""
+    """Documents from one input's bytes in a known format (txt | html | jsonl; ``first_line``: see
+    :func:`jsonl_documents`)."""
     if not data.strip():
         yield ReadError(source, "empty file")
         return
@@ -255,7 +257,7 @@ def read_bytes(data: bytes, source: str, fmt: str, *, published: str | None = No
         return
     try:
         if fmt == "jsonl":
-            yield from jsonl_documents(data, source, published=published)
+            yield from jsonl_documents(data, source, published=published, first_line=first_line)
         elif fmt == "html":
             yield html_document(data, source, published=published)
         else:
@@ -295,8 +297,8 @@ def _unzstd(data: bytes) -> bytes:
     return bytes(out)
 
 
-def warc_documents(path: Path, *, prefilter: bool = True, stats: dict[str, int] | None = None
-                   ) -> Iterator[Document | ReadError]:
+def warc_documents(path: Path, *, prefilter: bool = True, stats: dict[str, int] | None = None,
+                   start: int = 0, end: int | None = None) -> Iterator[Document | ReadError]:
     """HTML responses of a WARC / WARC.gz file (warcio), with the record's URL and fetch time as capture
     metadata. With ``prefilter``, off-topic pages are dropped before any HTML parsing.
 
@@ -304,7 +306,11 @@ def warc_documents(path: Path, *, prefilter: bool = True, stats: dict[str, int] 
     ``Content-Length`` declares are there, no bytes follow them before the next record, and its
     ``WARC-Block-Digest`` / ``WARC-Payload-Digest`` (when the writer recorded them) match. A record that
     fails is one error line naming its offset, never a document; bytes after the last whole record are
-    an error too (a cut archive), and the whole records before the damage are read."""
+    an error too (a cut archive), and the whole records before the damage are read.
+
+    ``start``/``end``: only the records that start at or after ``start`` (a record's offset, from
+    :func:`warc_offsets`) and before ``end`` — a :class:`Piece` of the archive; the check for a cut
+    archive belongs to the piece that reads to the end."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -314,12 +320,15 @@ def warc_documents(path: Path, *, prefilter: bool = True, stats: dict[str, int] 
     st = stats if stats is not None else {}
     logging.getLogger("warcio").setLevel(logging.ERROR)  # its warnings are ours to word, one line each
     it: Any = None
-    last_end = 0  # where the last whole record ended
+    last_end = start  # where the last whole record ended
     try:
         with open(path, "rb") as f:
+            f.seek(start)
             it = ArchiveIterator(f, check_digests=True)
             it.INC_RECORD = ""  # warcio writes this multi-line warning to stderr itself; we count err_count
             for rec in it:
+                if end is not None and it.offset >= end:  # warcio's offsets count from the file's start
+                    break  # the next piece's first record
                 where = f"{path}@{it.offset}"  # the record's start (get_record_offset() would consume it)
                 ctype = (rec.http_headers.get_header("Content-Type") or "") if rec.http_headers else ""
                 wanted = rec.rec_type == "response" and "html" in ctype.lower()
@@ -353,6 +362,8 @@ def warc_documents(path: Path, *, prefilter: bool = True, stats: dict[str, int] 
                     continue
                 d.captured_at = captured
                 yield d
+            if end is not None:
+                return
             size = os.fstat(f.fileno()).st_size
             f.seek(last_end)
             rest = f.read(1 << 16)
@@ -363,6 +374,89 @@ def warc_documents(path: Path, *, prefilter: bool = True, stats: dict[str, int] 
         at = f"{path}@{it.offset}" if it is not None else str(path)  # the record being parsed when it failed
         first = (str(e).splitlines() or [""])[0][:120].encode("ascii", "backslashreplace").decode("ascii")
         yield ReadError(at, f"damaged WARC record ({e.__class__.__name__}{': ' + first if first else ''})")
+
+
+def warc_offsets(path: Path) -> list[int]:
+    """Where each record of a WARC archive starts (for cutting it into pieces), read without parsing any
+    page; a damaged record ends the list (the piece that reads to the end reports it)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    logging.getLogger("warcio").setLevel(logging.ERROR)
+    out: list[int] = []
+    try:
+        with open(path, "rb") as f:
+            it = ArchiveIterator(f)
+            it.INC_RECORD = ""
+            for _rec in it:
+                out.append(it.offset)
+                it.read_to_end()
+    except Exception:  # noqa: BLE001 - whatever warcio raises on damage: the pieces stop before it
+        out = out[:-1]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A share of one input file, for a worker: lines ``part`` of ``parts`` of a JSONL file (cut at line
+    ends into equal shares of its bytes, decompressed), or the records of a WARC archive that start in
+    ``[start, end)`` (offsets from :func:`warc_offsets`; ``end`` None: to the archive's end). The pieces of
+    a file, read in order, give exactly the documents (and errors) the whole file gives."""
+
+    path: str
+    part: int = 0
+    parts: int = 1
+    start: int = 0
+    end: int | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.parts == 1 and self.start == 0 and self.end is None
+
+
+def _line_cut(data: bytes, k: int, n: int) -> int:
+    """Where piece k of n of a JSONL file's bytes starts: the first line start at or after k/n of them."""
+    if k <= 0:
+        return 0
+    if k >= n:
+        return len(data)
+    c = len(data) * k // n
+    nl = data.find(b"\n", c - 1)
+    return len(data) if nl < 0 else nl + 1
+
+
+def read_piece(piece: Piece, *, published: str | None = None, prefilter: bool | None = None,
+               stats: dict[str, int] | None = None) -> Iterator[Document | ReadError]:
+    """Documents (or read errors) of one :class:`Piece` of a file (a whole file: :func:`read_path`)."""
+    if piece.whole:
+        yield from read_path(piece.path, published=published, prefilter=prefilter, stats=stats)
+        return
+    p = Path(piece.path)
+    if format_of(p, b"") == "warc":
+        yield from warc_documents(p, prefilter=True if prefilter is None else prefilter, stats=stats,
+                                  start=piece.start, end=piece.end)
+        return
+    try:
+        too_big = p.stat().st_size > MAX_BYTES
+        data = b"" if too_big else _load(p)
+    except OSError as e:
+        if piece.part == 0:
+            yield ReadError(piece.path, f"cannot read ({e.strerror or e})")
+        return
+    except ValueError as e:
+        if piece.part == 0:  # one error for the file, from its first piece
+            yield ReadError(piece.path, str(e))
+        return
+    if too_big or format_of(p, data) != "jsonl" or len(data) > MAX_BYTES:
+        if piece.part == 0:  # only a JSONL file is cut into pieces: any other is read whole by its first
+            yield from read_path(piece.path, published=published, prefilter=prefilter, stats=stats)
+        return
+    a, b = _line_cut(data, piece.part, piece.parts), _line_cut(data, piece.part + 1, piece.parts)
+    if not data[a:b].strip():
+        if piece.part == 0 and not data.strip():
+            yield ReadError(piece.path, "empty file")
+        return
+    yield from _read_data(data[a:b], piece.path, "jsonl", published=published, prefilter=prefilter, stats=stats,
+                          first_line=data.count(b"\n", 0, a) + 1)
 
 
 def _record_problem(rec: Any, bytes_follow: bool) -> str | None:
@@ -415,7 +509,8 @@ def _gunzip(data: bytes) -> bytes:
             return bytes(out)
 
 
-def _format_of(path: Path, data: bytes) -> str:
+def format_of(path: Path, data: bytes) -> str:
+    """An input's format from its name (a .gz or .zst name by the name inside), else sniffed from its bytes."""
     ext = path.suffix.lower()
     if ext in COMPRESSED:
         ext = Path(path.stem).suffix.lower()
@@ -489,25 +584,36 @@ def read_path(path: str | os.PathLike[str], *, published: str | None = None, pre
     if size == 0:
         yield ReadError(spath, "empty file")
         return
-    if _format_of(p, b"") == "warc":  # streamed record by record: no size limit on the archive
+    if format_of(p, b"") == "warc":  # streamed record by record: no size limit on the archive
         yield from warc_documents(p, prefilter=True if prefilter is None else prefilter, stats=stats)
         return
     if size > MAX_BYTES:
         yield ReadError(spath, f"file too large ({size / 2**20:.0f} MB > {MAX_BYTES // 2**20} MB)")
         return
     try:
-        data = p.read_bytes()
-        if p.suffix.lower() == ".gz":
-            data = _gunzip(data)
-        elif p.suffix.lower() == ".zst":
-            data = _unzstd(data)
+        data = _load(p)
     except OSError as e:
         yield ReadError(spath, f"cannot read ({e.strerror or e})")
         return
     except ValueError as e:
         yield ReadError(spath, str(e))
         return
-    fmt = _format_of(p, data)
+    yield from _read_data(data, spath, format_of(p, data), published=published, prefilter=prefilter, stats=stats)
+
+
+def _load(p: Path) -> bytes:
+    """A file's bytes, decompressed (.gz, .zst) within MAX_BYTES (OSError, ValueError)."""
+    data = p.read_bytes()
+    if p.suffix.lower() == ".gz":
+        return _gunzip(data)
+    if p.suffix.lower() == ".zst":
+        return _unzstd(data)
+    return data
+
+
+def _read_data(data: bytes, spath: str, fmt: str, *, published: str | None, prefilter: bool | None,
+               stats: dict[str, int] | None, first_line: int = 1) -> Iterator[Document | ReadError]:
+    """The documents of a file's (decompressed) bytes, off-topic ones dropped with ``prefilter``."""
     if prefilter:
         from .prefilter import load as load_prefilter
 
@@ -527,13 +633,13 @@ def read_path(path: str | os.PathLike[str], *, published: str | None = None, pre
                 return
             yield from read_bytes(data, spath, fmt, published=published)
             return
-        for item in read_bytes(data, spath, fmt, published=published):
+        for item in read_bytes(data, spath, fmt, published=published, first_line=first_line):
             if isinstance(item, Document) and not pf.keep_text(item.text):
                 offtopic()
                 continue
             yield item
         return
-    yield from read_bytes(data, spath, fmt, published=published)
+    yield from read_bytes(data, spath, fmt, published=published, first_line=first_line)
 
 
 def read(paths: Iterable[str | os.PathLike[str]] | str, *, published: str | None = None,

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .ingest import ReadError, iter_files, read
+from .ingest import MAX_BYTES, Piece, ReadError, format_of, iter_files, read_piece, warc_offsets
 from .model import Comment, Document
 
 DOC_FIELDS = ("doc", "source", "text", "format", "title", "published", "author", "url", "publisher",
@@ -116,17 +116,117 @@ def partitions(paths: list[str]) -> list[str]:
     return out
 
 
-def shard_name(path: str, published: str | None, prefilter: bool | None) -> str:
-    try:
-        st = os.stat(path)
-        ident = f"{os.path.abspath(path)}|{st.st_size}|{st.st_mtime_ns}"
-    except OSError:
-        ident = f"{os.path.abspath(path)}|missing"
-    h = hashlib.sha256(f"{ident}|{published}|{prefilter}|{__version__}".encode()).hexdigest()[:24]
+@dataclass(frozen=True)
+class Partition:
+    """One Dask task: consecutive small files together, or one piece of a big file."""
+
+    pieces: tuple[Piece, ...]
+    size: int  # bytes on disk (a piece's share of its file's)
+
+    @property
+    def label(self) -> str:
+        first = self.pieces[0]
+        if len(self.pieces) > 1:
+            return f"{first.path} and {len(self.pieces) - 1} more file(s)"
+        if first.whole:
+            return first.path
+        if first.parts > 1:
+            return f"{first.path} (part {first.part + 1} of {first.parts})"
+        return f"{first.path} (records from byte {first.start})"
+
+
+MIN_PARTITION = 1 << 20  # bytes: below, a task's overhead outweighs its work
+MAX_PARTITION = 64 << 20  # above, one task holds a worker (and its memory) too long
+
+
+def partition_size(total: int, workers: int) -> int:
+    """A partition's target size: about four tasks per worker, between 1 MB and 64 MB."""
+    return max(MIN_PARTITION, min(MAX_PARTITION, total // max(1, 4 * workers)))
+
+
+def plan(paths: list[str], *, workers: int = 2, target: int | None = None) -> list[Partition]:
+    """The inputs cut into partitions of about ``target`` bytes (default :func:`partition_size`): small files
+    grouped in input order, a JSONL file or WARC archive bigger than the target cut into pieces (a JSONL file
+    at line ends, an archive at record starts), any other file whole. Read in order, the partitions give
+    exactly the documents the in-process engine reads, in the same order."""
+    files = partitions(paths)
+    sizes = []
+    for f in files:
+        try:
+            sizes.append(os.stat(f).st_size)
+        except OSError:
+            sizes.append(0)  # read (and reported) by its partition
+    goal = target if target is not None else partition_size(sum(sizes), workers)
+    out: list[Partition] = []
+    group: list[Piece] = []
+    held = 0
+
+    def flush() -> None:
+        nonlocal group, held
+        if group:
+            out.append(Partition(tuple(group), held))
+        group, held = [], 0
+
+    for f, size in zip(files, sizes, strict=True):
+        pieces = _cut(f, size, goal) if size > goal else None
+        if pieces:
+            flush()
+            out += [Partition((pc,), sz) for pc, sz in pieces]
+            continue
+        group.append(Piece(f))
+        held += size
+        if held >= goal:
+            flush()
+    flush()
+    return out
+
+
+def _cut(path: str, size: int, goal: int) -> list[tuple[Piece, int]] | None:
+    """The pieces of a file bigger than a partition, with their sizes; None when it is read whole."""
+    p = Path(path)
+    fmt = format_of(p, b"")
+    if fmt == "jsonl" and size <= MAX_BYTES:
+        n = -(-size // goal)
+        return [(Piece(path, part=k, parts=n), size // n) for k in range(n)]
+    if fmt != "warc":
+        return None
+    starts = warc_offsets(p)
+    if len(starts) < 2:
+        return None
+    out: list[tuple[Piece, int]] = []
+    begin = starts[0]
+    for off in starts[1:]:
+        if off - begin >= goal:
+            out.append((Piece(path, start=begin, end=off), off - begin))
+            begin = off
+    out.append((Piece(path, start=begin, end=None), size - begin))  # to the end: it checks the archive's tail
+    return out if len(out) > 1 else None
+
+
+def shard_name(part: Partition | str, published: str | None, prefilter: bool | None) -> str:
+    """A partition's shard: named after its pieces (path, size, modification time, share), the options
+    and the harmledger version, so that a re-run finds the shards it already wrote."""
+    pieces = part.pieces if isinstance(part, Partition) else (Piece(part),)
+    idents = []
+    for pc in pieces:
+        try:
+            st = os.stat(pc.path)
+            ident = f"{os.path.abspath(pc.path)}|{st.st_size}|{st.st_mtime_ns}"
+        except OSError:
+            ident = f"{os.path.abspath(pc.path)}|missing"
+        idents.append(ident if pc.whole else f"{ident}|{pc.part}/{pc.parts}|{pc.start}-{pc.end}")
+    h = hashlib.sha256(f"{'||'.join(idents)}|{published}|{prefilter}|{__version__}".encode()).hexdigest()[:24]
     return f"shard-{h}.parquet"
 
 
-def extract_partition(path: str, out_dir: str, published: str | None = None,
+def preload_extractor() -> None:
+    """Load the extractor (gazetteer snapshot, lexicons) in a worker before its first task."""
+    from .extract import get_extractor
+
+    get_extractor()
+
+
+def extract_partition(part: Partition | str, out_dir: str, published: str | None = None,
                       prefilter: bool | None = None) -> ShardResult:
     """Read, extract and write one partition's claim shard (runs on a worker)."""
     import pyarrow as pa
@@ -134,30 +234,33 @@ def extract_partition(path: str, out_dir: str, published: str | None = None,
 
     from .extract import get_extractor
 
-    target = Path(out_dir) / shard_name(path, published, prefilter)
+    if isinstance(part, str):
+        part = Partition((Piece(part),), 0)
+    target = Path(out_dir) / shard_name(part, published, prefilter)
     if target.exists():
         meta = pq.read_metadata(target).metadata or {}
         info = json.loads(meta.get(b"harmledger", b"{}"))
-        return ShardResult(path, str(target), info.get("documents", 0), info.get("claims", 0),
+        return ShardResult(part.label, str(target), info.get("documents", 0), info.get("claims", 0),
                            info.get("errors", []), skipped=True, offtopic=info.get("offtopic", 0))
     ex = get_extractor()
     rows: dict[str, list[Any]] = {k: [] for k in (*DOC_FIELDS, "raw", "claims", "thread")}
     errors: list[str] = []
     dropped: dict[str, int] = {}
     n_claims = 0
-    for item in read([path], published=published, prefilter=prefilter, stats=dropped):
-        if isinstance(item, ReadError):
-            errors.append(str(item))
-            continue
-        claims = [c.to_dict() for c in ex.extract_document(item)]
-        n_claims += len(claims)
-        for k in DOC_FIELDS:
-            rows[k].append(getattr(item, k))
-        rows["raw"].append(item.raw if item.raw is not None else item.text.encode("utf-8"))
-        rows["claims"].append(json.dumps(claims, ensure_ascii=False))
-        thread = {"start": item.comments_start, "comments": [c.to_dict() for c in item.comments]}
-        rows["thread"].append(json.dumps(thread) if item.comments else None)
-    info = {"input": path, "documents": len(rows["doc"]), "claims": n_claims, "errors": errors,
+    for pc in part.pieces:
+        for item in read_piece(pc, published=published, prefilter=prefilter, stats=dropped):
+            if isinstance(item, ReadError):
+                errors.append(str(item))
+                continue
+            claims = [c.to_dict() for c in ex.extract_document(item)]
+            n_claims += len(claims)
+            for k in DOC_FIELDS:
+                rows[k].append(getattr(item, k))
+            rows["raw"].append(item.raw if item.raw is not None else item.text.encode("utf-8"))
+            rows["claims"].append(json.dumps(claims, ensure_ascii=False))
+            thread = {"start": item.comments_start, "comments": [c.to_dict() for c in item.comments]}
+            rows["thread"].append(json.dumps(thread) if item.comments else None)
+    info = {"input": part.label, "documents": len(rows["doc"]), "claims": n_claims, "errors": errors,
             "offtopic": dropped.get("offtopic", 0), "version": __version__}
     schema = pa.schema([(k, pa.int64() if k == "size" else pa.string()) for k in DOC_FIELDS] +
                        [("raw", pa.binary()), ("claims", pa.string()), ("thread", pa.string())],
@@ -166,7 +269,7 @@ def extract_partition(path: str, out_dir: str, published: str | None = None,
     tmp = target.with_suffix(f".tmp-{os.getpid()}")
     pq.write_table(table, tmp)
     os.replace(tmp, target)  # atomic: a shard is either complete or absent
-    return ShardResult(path, str(target), info["documents"], n_claims, errors, offtopic=info["offtopic"])
+    return ShardResult(part.label, str(target), info["documents"], n_claims, errors, offtopic=info["offtopic"])
 
 
 def read_shard(path: str) -> Iterator[tuple[Document, list[dict[str, Any]]]]:
@@ -185,15 +288,16 @@ def read_shard(path: str) -> Iterator[tuple[Document, list[dict[str, Any]]]]:
         yield d, json.loads(r["claims"])
 
 
-def run(paths: list[str], shard_dir: str, *, workers: int = 2, scheduler: str | None = None,
-        published: str | None = None, prefilter: bool | None = None,
-        on_start: Callable[[int], None] | None = None,
-        on_result: Callable[[ShardResult], None] | None = None) -> list[ShardResult]:
-    """Extract every partition on Dask; returns one result per partition, in input order (``on_start``
-    hears the number of partitions, ``on_result`` each result as it arrives)."""
+def run_iter(paths: list[str], shard_dir: str, *, workers: int = 2, scheduler: str | None = None,
+             published: str | None = None, prefilter: bool | None = None, target: int | None = None,
+             on_start: Callable[[int], None] | None = None) -> Iterator[ShardResult]:
+    """Extract every partition (:func:`plan`) on Dask and give each result **in input order as soon as it
+    and those before it are done**, so that the caller streams claims out while workers go on (``on_start``
+    hears the number of partitions). Workers load the extractor when they start (a worker plugin), not in
+    their first task."""
     from dask.distributed import Client, LocalCluster, as_completed
 
-    parts = partitions(paths)
+    parts = plan(paths, workers=workers, target=target)
     if on_start:
         on_start(len(parts))
     Path(shard_dir).mkdir(parents=True, exist_ok=True)
@@ -205,18 +309,45 @@ def run(paths: list[str], shard_dir: str, *, workers: int = 2, scheduler: str | 
                                silence_logs=40)
         client = Client(cluster)
     try:
+        _register_preload(client)
         futures = {client.submit(extract_partition, p, os.path.abspath(shard_dir), published, prefilter,
                                  key=f"harmledger-{shard_name(p, published, prefilter)}", pure=False): n
                    for n, p in enumerate(parts)}
-        results: list[ShardResult | None] = [None] * len(parts)
+        done: dict[int, ShardResult] = {}
+        nxt = 0
         for fut in as_completed(futures):
-            res = fut.result()
-            results[futures[fut]] = res
-            if on_result:
-                on_result(res)
+            done[futures[fut]] = fut.result()
+            fut.release()
+            while nxt in done:
+                yield done.pop(nxt)
+                nxt += 1
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-    return [r for r in results if r is not None]
 
+
+def _register_preload(client: Any) -> None:
+    from dask.distributed import WorkerPlugin
+
+    class Preload(WorkerPlugin):
+        name = "harmledger-preload"
+
+        def setup(self, worker: Any) -> None:
+            preload_extractor()
+
+    client.register_plugin(Preload())
+
+
+def run(paths: list[str], shard_dir: str, *, workers: int = 2, scheduler: str | None = None,
+        published: str | None = None, prefilter: bool | None = None, target: int | None = None,
+        on_start: Callable[[int], None] | None = None,
+        on_result: Callable[[ShardResult], None] | None = None) -> list[ShardResult]:
+    """Every partition's result, in input order (see :func:`run_iter`; ``on_result`` hears each)."""
+    out = []
+    for r in run_iter(paths, shard_dir, workers=workers, scheduler=scheduler, published=published,
+                      prefilter=prefilter, target=target, on_start=on_start):
+        if on_result:
+            on_result(r)
+        out.append(r)
+    return out

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from test_warc import build_warc, offtopic_texts
 
-from harmledger.scale import run
+from harmledger.ingest import Piece, ReadError, read_piece
+from harmledger.scale import plan, run
 
 CLI = [sys.executable, "-m", "harmledger.cli"]
 BIN = Path(sys.executable).parent
@@ -48,15 +49,62 @@ def test_dask_engine_gives_exactly_the_local_claims_and_resumes(tmp_path, re3d_d
     local = subprocess.run(CLI + ["extract", str(src), "--no-progress"], capture_output=True, text=True,
                            timeout=300)
     assert local.returncode == 0, local.stderr
+    # 42 kB partitions: the 300-line JSONL files and both WARC archives are cut into pieces (at line ends,
+    # at record starts), the small files grouped; --dask-min-mb 0: Dask even on this little input
     dask = subprocess.run(CLI + ["extract", str(src), "--engine", "dask", "--workers", "2", "--shards",
-                                 str(tmp_path / "shards"), "--no-progress"], capture_output=True, text=True,
-                          timeout=600)
+                                 str(tmp_path / "shards"), "--partition-mb", "0.04", "--dask-min-mb", "0",
+                                 "--no-progress"], capture_output=True, text=True, timeout=600)
     assert dask.returncode == 0, dask.stderr
     assert dask.stdout == local.stdout and len(local.stdout.splitlines()) > 900
     assert "off-topic" in dask.stderr
+    parts = plan([str(src)], target=int(0.04 * 2**20))
+    cut = [p for p in parts if not p.pieces[0].whole]
+    assert {Path(p.pieces[0].path).suffix for p in cut} >= {".jsonl", ".warc", ".gz"}
     # a finished shard is skipped on re-run
-    results = run([str(src)], str(tmp_path / "shards"), workers=1)
-    assert len(results) == 6 and all(r.skipped for r in results)
+    results = run([str(src)], str(tmp_path / "shards"), workers=1, target=int(0.04 * 2**20))
+    assert len(results) == len(parts) > 6 and all(r.skipped for r in results)
+    # on little input and a local cluster, the local engine runs instead (and says so): the same claims
+    auto = subprocess.run(CLI + ["extract", str(src), "--engine", "dask", "--shards", str(tmp_path / "s2"),
+                                 "--no-progress"], capture_output=True, text=True, timeout=600)
+    assert auto.returncode == 0 and auto.stdout == local.stdout
+    assert "below --dask-min-mb" in auto.stderr and not (tmp_path / "s2").exists()
+
+
+def test_pieces_of_a_file_give_exactly_its_documents_and_errors(tmp_path, re3d_docs):
+    """A JSONL file cut at line ends (bad lines among good ones keep their line numbers) and a WARC archive
+    cut at record starts (its cut tail reported once, by the last piece), read piece by piece, give what
+    the whole file gives."""
+    src = corpus(tmp_path, re3d_docs)
+    lines = (src / "shard-0.jsonl").read_text("utf-8").splitlines()
+    lines[7], lines[150] = "{not json", '{"text": 5}'
+    (src / "shard-0.jsonl").write_text("\n".join(lines[:100] + [""] + lines[100:]) + "\n", "utf-8")
+    warc = (src / "crawl-b.warc").read_bytes()
+    (src / "crawl-b.warc").write_bytes(warc[:-700])  # cut inside its last record
+
+    def items(pieces: list[Piece]) -> list[object]:
+        return [(i.source, i.reason) if isinstance(i, ReadError) else (i.doc, i.source, i.text)
+                for pc in pieces for i in read_piece(pc, prefilter=None)]
+
+    for name in ("shard-0.jsonl", "crawl-b.warc", "crawl-a.warc.gz"):
+        f = str(src / name)
+        whole = items([Piece(f)])
+        assert len(whole) > 20
+        for goal in (4_000, 25_000):
+            pieces = [p.pieces[0] for p in plan([f], target=goal)]
+            assert len(pieces) > 2, (name, goal)
+            assert items(pieces) == whole, (name, goal)
+    # small files are grouped in input order, up to the target size
+    small = tmp_path / "small"
+    small.mkdir()
+    for k, line in enumerate(lines[200:212]):
+        (small / f"r{k:02}.jsonl").write_text(line + "\n", "utf-8")
+    groups = plan([str(small)], target=1_000)
+    assert 1 < len(groups) < 12 and [pc.path for g in groups for pc in g.pieces] == sorted(
+        str(f) for f in small.iterdir())
+    errs = [i.source for i in read_piece(Piece(str(src / "shard-0.jsonl"))) if isinstance(i, ReadError)]
+    assert errs == [f"{src / 'shard-0.jsonl'}:8", f"{src / 'shard-0.jsonl'}:152"]
+    tail = [i for i in read_piece(Piece(str(src / "crawl-b.warc"))) if isinstance(i, ReadError)]
+    assert len(tail) == 1
 
 
 def _free_port() -> int:
