@@ -6,6 +6,14 @@ Corpora (real text):
   * re3d: the 75 re3d articles (news-length: press releases of 200-900 words), cycled to 3,000 docs;
   * long: three re3d articles joined per document (~3,600 characters, a long news story).
 
+Peers, run in the same process on the same texts (a ratio is what to compare: absolute numbers move
+with the machine, the ratio much less):
+  * spaCy ``blank("en")`` + an EntityRuler holding the project's patterns (every English lexicon phrase and
+    every Latin name key of the pack's places, matched on the lower-cased text) — tokenising and phrase
+    matching only, no counts, dates, clauses or geocoding; needs ``pip install -e '.[bench]'``;
+  * a plain regex floor: one compiled alternation of the English lexicon's phrases and a number pattern
+    (``re.finditer`` over the lower-cased text) — the least any reading of these words costs.
+
 Run: ``python benchmarks/bench_extract.py [--ged PATH] [--out benchmarks/results/extract.json]``.
 One process, one core: docs/s here *is* docs/s per core.
 """
@@ -64,6 +72,51 @@ def run(name: str, docs: list[tuple[str, str | None]]) -> dict[str, object]:
             "docs_per_cpu_s": round(len(objs) / cpu, 1), "chars_per_s": round(chars / wall)}
 
 
+def project_patterns() -> tuple[list[str], list[str]]:
+    """The English lexicon's phrases and the Latin name keys of the pack's own places."""
+    ex = get_extractor()
+    phrases = sorted(str(p) for p in ex.lex.automaton.keys())
+    g = ex.gaz
+    names = sorted(k for k, idxs in g.keys.items() if k.isascii() and any(
+        g.entries[i].country in g.home for i in idxs))
+    return phrases, names
+
+
+class SpacyPeer:
+    """spaCy ``blank("en")`` + EntityRuler (phrase patterns, LOWER attribute)."""
+
+    def __init__(self, phrases: list[str], names: list[str]) -> None:
+        import spacy
+
+        self.nlp = spacy.blank("en")
+        ruler = self.nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+        ruler.add_patterns([{"label": "LEX", "pattern": p} for p in phrases] +
+                           [{"label": "GPE", "pattern": p} for p in names])
+        self.n_patterns = len(phrases) + len(names)
+
+    def count(self, texts: list[str]) -> int:
+        return sum(len(d.ents) for d in self.nlp.pipe(texts, batch_size=256))
+
+
+class RegexFloor:
+    def __init__(self, phrases: list[str]) -> None:
+        import re
+
+        words = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True) if p.isascii())
+        self.rx = re.compile(rf"\b(?:{words})\b|\d+")
+
+    def count(self, texts: list[str]) -> int:
+        return sum(sum(1 for _ in self.rx.finditer(t.lower())) for t in texts)
+
+
+def run_peer(name: str, peer: SpacyPeer | RegexFloor, texts: list[str]) -> dict[str, object]:
+    t0, c0 = time.perf_counter(), time.process_time()
+    found = peer.count(texts)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"peer": name, "docs": len(texts), "matches": found, "docs_per_s": round(len(texts) / wall, 1),
+            "docs_per_cpu_s": round(len(texts) / cpu, 1)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--ged", type=Path, default=ROOT.parent / "shared" / "data" / "ucdp-ged-syria-2016-2019.csv")
@@ -78,7 +131,24 @@ def main() -> None:
                run("re3d articles x40", [(t, None) for t in islice(cycle(arts), len(arts) * 40)]),
                run("long (3 re3d articles joined) x20",
                    [("\n\n".join(arts[i:i + 3]), None) for i in range(0, len(arts) - 2)] * 20)]
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    corpora = [[t for t, _p in heads], [t for t in islice(cycle(arts), len(arts) * 40)],
+               ["\n\n".join(arts[i:i + 3]) for i in range(0, len(arts) - 2)] * 20]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # harmledger's own peak, before peers
+    phrases, names = project_patterns()
+    peers: list[tuple[str, SpacyPeer | RegexFloor]] = [("regex floor", RegexFloor(phrases))]
+    try:
+        t0 = time.perf_counter()
+        sp = SpacyPeer(phrases, names)
+        print(f"spaCy EntityRuler: {sp.n_patterns} patterns, built in {time.perf_counter() - t0:.1f} s")
+        peers.insert(0, ("spaCy blank('en') + EntityRuler", sp))
+    except ImportError:
+        print("spaCy is not installed (pip install -e '.[bench]'): its peer run is left out")
+    for r, texts in zip(results, corpora, strict=True):
+        r["peers"] = []
+        for name, peer in peers:
+            pr = run_peer(name, peer, texts)
+            pr["harmledger_over_peer"] = round(r["docs_per_cpu_s"] / pr["docs_per_cpu_s"], 2)  # type: ignore[operator]
+            r["peers"].append(pr)
     report = {"load_seconds": round(load_s, 2), "peak_rss_mb": round(peak_mb, 1), "results": results,
               "python": sys.version.split()[0]}
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -88,6 +158,9 @@ def main() -> None:
     for r in results:
         print(f"{r['corpus']:<38}{r['docs']:>7}{r['mean_chars']:>7}{r['claims']:>8}{r['docs_per_s']:>9}"
               f"{r['docs_per_cpu_s']:>11}")
+        for pr in r["peers"]:
+            print(f"  peer {pr['peer']:<33}{pr['docs_per_cpu_s']:>33} docs/cpu-s; harmledger "
+                  f"x{pr['harmledger_over_peer']} of it")
 
 
 if __name__ == "__main__":
