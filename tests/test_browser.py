@@ -217,3 +217,137 @@ def test_map_layers_in_order_markers_capped_legend_and_no_console_errors(server,
         assert len(fills) >= 2 and "#d62728" in fills  # Russia's red among them
         page.screenshot(path=str(tmp_path / "overview-legend.png"))
         browser.close()
+
+
+def test_brushing_choropleth_keyboard_and_the_incident_inset(server, tmp_path):
+    """Issue 17: dragging across the timeline filters map and list to that period (and the address bar
+    keeps it); the map can show incidents or killed per governorate instead of points, governorate-level
+    incidents counted; the keyboard reaches the list (j/k), the words filter (/) and the timeline (arrows,
+    Enter, Escape); an incident page shows where it happened on an inset map, in words, not ids."""
+    from playwright.sync_api import sync_playwright
+
+    url, lg = server
+    require_map_assets()
+    shots = os.environ.get("HARMLEDGER_SHOTS")  # keep the screenshots somewhere to look at them
+    out = tmp_path if not shots else __import__("pathlib").Path(shots)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_context(viewport={"width": 1200, "height": 1000}).new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(url + "/")
+        _loaded(page)
+        page.wait_for_selector("body[data-basemaps='loaded']", state="attached")
+        total = int(page.evaluate("document.body.dataset.total"))
+        bars = page.locator("svg.timeline rect.bar").all()
+        months = sorted({b.get_attribute("data-month") for b in bars if b.get_attribute("height") != "0"})
+        assert len(months) >= 3
+        # drag from the first month with incidents to the second: a two-month period
+        first = page.locator(f"svg.timeline rect.bar[data-month='{months[0]}']").first.bounding_box()
+        second = page.locator(f"svg.timeline rect.bar[data-month='{months[1]}']").first.bounding_box()
+        page.mouse.move(first["x"] + first["width"] / 2, first["y"] + first["height"] - 1)
+        page.mouse.down()
+        page.mouse.move(second["x"] + second["width"] / 2, second["y"] + second["height"] - 1, steps=5)
+        page.mouse.up()
+        page.wait_for_url(f"**since={months[0]}-01**")
+        _loaded(page)
+        n = int(page.evaluate("document.body.dataset.total"))
+        assert 0 < n < total
+        until = page.input_value("input[name=until]")
+        assert until.startswith(months[1]) and page.input_value("input[name=since]") == months[0] + "-01"
+        dates = page.locator("#list tbody tr td:first-child").all_inner_texts()
+        assert len(dates) == n and all(d <= until for d in dates if d != "?")
+        want = sum(1 for r in lg.incidents() if r["date_end"] and r["date_end"] >= months[0] + "-01"
+                   and r["date_start"] and r["date_start"] <= until)
+        assert n == want  # the ledger's own filter rules, applied in the page
+        page.screenshot(path=str(out / "brushed.png"))
+        # Escape on the timeline clears the period
+        page.locator("svg.timeline").focus()
+        page.keyboard.press("Escape")
+        page.wait_for_selector(f"body[data-total='{total}']:not([data-loading='1'])", state="attached")
+        # the keyboard: arrows choose a month, Enter filters to it
+        page.locator("svg.timeline").focus()
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**since=**")
+        _loaded(page)
+        assert page.input_value("input[name=since]").endswith("-01")
+        page.locator("button[type=reset]").click()
+        page.wait_for_selector(f"body[data-total='{total}']:not([data-loading='1'])", state="attached")
+        # choropleth: incidents per governorate, with a legend; no points drawn meanwhile
+        page.select_option("#map-mode", "incidents")
+        page.wait_for_selector("body[data-mode='incidents']", state="attached")
+        shaded = page.evaluate("Array.from(document.querySelectorAll('.leaflet-choropleth-pane path'))"
+                               ".map(p => p.getAttribute('fill'))")
+        assert len(shaded) >= 14 and len(set(shaded)) >= 2
+        assert page.locator("path.incident-marker").count() == 0
+        assert "incidents per governorate" in page.locator(".choro-legend").inner_text()
+        page.screenshot(path=str(out / "choropleth.png"))
+        page.select_option("#map-mode", "killed")
+        page.wait_for_selector("body[data-mode='killed']", state="attached")
+        assert "killed" in page.locator(".choro-legend").inner_text()
+        page.select_option("#map-mode", "points")
+        page.wait_for_selector("body[data-mode='points']", state="attached")
+        assert page.locator(".incident-marker, .marker-cluster").count() >= 1
+        # keys: "/" focuses the words filter; j and k move through the listed incidents
+        page.locator("h1").click()
+        page.keyboard.press("/")
+        assert page.evaluate("document.activeElement.name") == "q"
+        page.keyboard.press("Escape")
+        page.keyboard.press("j")
+        page.keyboard.press("j")
+        second_href = page.evaluate("document.activeElement.getAttribute('href')")
+        assert second_href == page.locator("#list tbody tr td:first-child a").nth(1).get_attribute("href")
+        page.keyboard.press("k")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/incidents/**")
+        # the incident page: an inset map, the facts in words
+        assert page.locator("svg.inset").count() == 1
+        facts = page.locator("dl.facts").inner_text()
+        assert "killed" in facts and "_" not in facts
+        page.screenshot(path=str(out / "incident-inset.png"), full_page=True)
+        assert not errors, errors
+        browser.close()
+
+
+def test_more_incidents_than_the_page_holds_are_filtered_by_the_server(server, tmp_path):
+    """When the ledger holds more incidents than /api/map sends at once (here a limit of 20), the overview
+    says the map shows the first ones, and every filter goes to the server: the list then holds exactly
+    the ledger's matching incidents (up to the limit) and the count is the ledger's."""
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from harmledger.present.app import create_app
+
+    _url, lg = server
+    require_map_assets()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(ledger=lg, map_limit=20), host="127.0.0.1", port=port,
+                                        log_level="warning"))
+    t = threading.Thread(target=srv.run, daemon=True)
+    t.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            page = browser.new_context(viewport={"width": 1200, "height": 1000}).new_page()
+            page.goto(f"http://127.0.0.1:{port}/")
+            _loaded(page)
+            total = lg.stats()["incidents"]
+            assert int(page.evaluate("document.body.dataset.total")) == total > 20
+            assert "map shows the first 20" in page.locator("#count").inner_text()
+            page.select_option("select[name=perpetrator]", "syrian_government")
+            page.wait_for_url("**perpetrator=syrian_government**")
+            _loaded(page)
+            want = list(lg.incidents(order="date", perpetrator="syrian_government"))
+            assert int(page.evaluate("document.body.dataset.total")) == len(want) > 0
+            assert page.locator("#list tbody tr").count() == min(20, len(want))
+            browser.close()
+    finally:
+        srv.should_exit = True
+        t.join(timeout=10)

@@ -37,7 +37,9 @@ from .report import (
     CSS,
     count_range,
     evidence_spans,
+    governorate_codes,
     highlight,
+    inset_map,
     mark_text,
     party_colours,
     reactions_html,
@@ -63,7 +65,7 @@ class Edit(BaseModel):
 STATIC = FsPath(__file__).resolve().parent / "static"
 VENDOR_FILES = ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css",
                 "vendor/markercluster/leaflet.markercluster.js")
-MAP_LIMIT = 20_000
+MAP_LIMIT = 50_000
 ID_LIST = r"^[a-z_]+$"
 
 
@@ -105,9 +107,12 @@ def interactive_assets() -> bool:
 
 
 def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edits: bool = False,
-               token: str | None = None, tiles: str | None = None, tiles_attribution: str | None = None) -> FastAPI:
+               token: str | None = None, tiles: str | None = None, tiles_attribution: str | None = None,
+               map_limit: int = MAP_LIMIT) -> FastAPI:
     """The app. Editing endpoints exist only with ``allow_edits`` and a ``token`` (sent as
-    ``Authorization: Bearer <token>``); every edit is an audit event, as on the command line."""
+    ``Authorization: Bearer <token>``); every edit is an audit event, as on the command line. ``map_limit``:
+    the most incidents ``/api/map`` sends at once (the overview filters in the page below it, and asks the
+    server above it)."""
     if allow_edits and not token:
         raise ValueError("editing needs a token")
     lg = ledger or Ledger(db, create=False)
@@ -177,13 +182,18 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
         total, rows = incident_rows(f, limit, offset)
         return {"total": total, "limit": limit, "offset": offset, "items": rows}
 
-    @app.get("/api/map")
-    def api_map(f: Annotated[Filters, Depends(filters)]) -> dict[str, Any]:
-        """Every matching incident (up to 20,000, by date) in compact form, for the map, timeline and list."""
-        total, rows = incident_rows(f, MAP_LIMIT, cols=[incidents.c[k] for k in (
+    @app.get("/api/map", response_class=Response,
+             responses={200: {"content": {"application/json": {}}, "description": "total, truncated, items"}})
+    def api_map(f: Annotated[Filters, Depends(filters)]) -> Response:
+        """Every matching incident (up to 50,000 by default, by date) in compact form, for the map, timeline and list:
+        ``{"total", "truncated", "items"}``."""
+        total, rows = incident_rows(f, map_limit, cols=[incidents.c[k] for k in (
             "id", "date_start", "date_end", "place_name", "admin1", "lat", "lon", "where_prec", "killed_min",
             "killed_max", "injured_min", "injured_max", "perpetrators", "means", "targets", "grade", "n_sources")])
-        return {"total": total, "truncated": total > len(rows), "items": rows}
+        # plain JSON types already: written directly (FastAPI's generic encoder takes ~1 s on 20,000 rows)
+        body = json.dumps({"total": total, "truncated": total > len(rows), "items": rows}, ensure_ascii=False,
+                          separators=(",", ":"), default=_plain)
+        return Response(body.encode("utf-8"), media_type="application/json")
 
     @app.get("/api/incidents/{incident_id}")
     def api_incident(incident_id: Annotated[str, Path(pattern=INCIDENT_ID)]) -> dict[str, Any]:
@@ -279,7 +289,10 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
                             "<link rel='icon' href='/favicon.svg' type='image/svg+xml'><title>"
                             f"{html.escape(title)}</title><style>{CSS}</style>{extra_head}</head><body>"
-                            f"<p><a href='/'>harmledger</a> · <a href='/tallies'>tallies</a></p>{body}</body></html>",
+                            "<a class='skip' href='#main'>skip to the content</a>"
+                            "<nav><p><a href='/'>harmledger</a> · <a href='/tallies'>tallies</a> · "
+                            "<a href='/docs'>API</a></p></nav>"
+                            f"<main id='main' tabindex='-1'>{body}</main></body></html>",
                             headers={"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff"})
 
     def facets() -> dict[str, list[str]]:
@@ -323,13 +336,19 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                 + options("target", f["target"], "target") + options("grade", list(GRADES), "grade")
                 + "<label>words <input type='search' name='q' maxlength='200' placeholder='hospital, Saraqib…'>"
                 "</label><button type='reset'>clear</button></form>")
+        # not filters: what the map draws, and which control layer under the incidents
+        view = ("<p class='filters'><label>map shows <select id='map-mode'><option value='points'>incidents as "
+                "points</option><option value='incidents'>incidents per governorate</option><option "
+                "value='killed'>killed per governorate</option></select></label>")
         layers = lg.control_layer_rows()
-        if layers:  # not a filter: which control layer to draw under the incidents
-            form += ("<p class='filters'><label>ground held by <select id='control-layer'><option value=''>none"
+        if layers:
+            view += ("<label>ground held by <select id='control-layer'><option value=''>none"
                      "</option>" + "".join(
                          f"<option value='{e(r.layer)}'>{e(r.name)}{' (schematic)' if r.schematic else ''}</option>"
-                         for r in layers) + "</select></label></p>")
-        cfg = {"colours": COLOURS, "labels": actor_labels(),
+                         for r in layers) + "</select></label>")
+        form += view + ("<span class='keys'>keys: <kbd>/</kbd> words · <kbd>j</kbd> <kbd>k</kbd> incidents · "
+                        "timeline: arrows, shift, Enter</span></p>")
+        cfg = {"colours": COLOURS, "labels": actor_labels(), "govCodes": governorate_codes(),
                "vocab": {k: v for k, v in labels().items() if k in ("means", "targets", "grades")}, "tiles": tiles,
                "tilesAttribution": tiles_attribution or "",
                # the pack's conflict period: a date outside it is a data problem, not a month to plot
@@ -412,12 +431,8 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
         history = f"<h2>Audit history</h2><ul>{history}</ul>" if history else ""
         reactions = reactions_html(d["reactions"]["summary"], d["reactions"]["reactions"])
         return page(incident_id, f"<h1>{e(d['place_name'] or 'place unknown')} · {e(d['date_start'] or '?')}</h1>"
-                                 f"{summary_line(d)}{grade_html(d)}"
-                                 f"<p>killed <b>{count_range(d, 'killed')}</b>, injured "
-                                 f"{count_range(d, 'injured')} · "
-                                 f"grade <b>{e(d['grade'])}</b> · "
-                                 f"precision {d['where_prec'] or '—'} · perpetrators {e(d['perpetrators'] or '—')}"
-                                 f" · means {e(d['means'] or '—')}</p>{control_html(d)}"
+                                 f"{inset_map(d)}{summary_line(d)}{grade_html(d)}"
+                                 f"{facts_html(d)}{control_html(d)}"
                                  "<table><tr><th>report</th><th>source</th></tr>"
                                  f"{rows}</table>{reactions}{history}")
 
@@ -535,6 +550,27 @@ def summary_line(d: dict[str, Any]) -> str:
     return (f"<p class='summary'><b>{e(what)} in {e(where)}</b> — {e(', '.join(figures + [when]))}, {e(who)}</p>")
 
 
+def facts_html(d: dict[str, Any]) -> str:
+    """The incident's figures and ids in words: a definition list a reader (and a screen reader) can scan."""
+    e = html.escape
+    lab = labels()
+    actors = actor_labels()
+
+    def names(ids: str | None, table: dict[str, Any]) -> str:
+        out = [table.get(x, x.replace("_", " ")) for x in (ids or "").split(",") if x]
+        return ", ".join(v[0] if isinstance(v, list) else v for v in out) or "—"
+
+    prec = lab["precision"].get(str(d.get("where_prec")), "unknown") if d.get("where_prec") else "unknown"
+    rows = [("killed", count_range(d, "killed")), ("injured", count_range(d, "injured")),
+            ("perpetrators", e(names(d.get("perpetrators"), actors))),
+            ("means", e(names(d.get("means"), lab["means"]))),
+            ("targets", e(names(d.get("targets"), lab["targets"]))),
+            ("place", e(", ".join(x for x in (d.get("place_name"), d.get("admin1")) if x) or "unknown")
+             + f" <span class='meta'>({e(prec)})</span>"),
+            ("sources", f"{d.get('n_sources') or 0} independent")]
+    return "<dl class='facts'>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
+
+
 def grade_html(d: dict[str, Any]) -> str:
     """The grade with its reason and who set it."""
     e = html.escape
@@ -560,6 +596,19 @@ def control_html(d: dict[str, Any]) -> str:
     return (f"<p class='control'>ground held by: <b>{e(d['control'])}</b>{actor}{share} — layer "
             f"“{e(d.get('control_layer') or '')}” of {e(d.get('control_date') or '?')}{schematic}; source "
             f"{e(d.get('control_source') or 'not stated')}; licence {e(d.get('control_licence') or 'not stated')}</p>")
+
+
+def _plain(v: Any) -> Any:
+    """A database value JSON has no type for, as its plain equivalent (a date as ISO text, a Decimal as a
+    number); anything else is an error, never a silent string."""
+    import datetime as dt
+    import decimal
+
+    if isinstance(v, dt.date | dt.datetime):
+        return v.isoformat()
+    if isinstance(v, decimal.Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    raise TypeError(f"{type(v).__name__} is not JSON")
 
 
 def safe_json(obj: Any) -> str:

@@ -98,6 +98,38 @@ def svg_map(incs: list[dict[str, Any]], link_prefix: str = "#") -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1)
+def governorate_codes(pack: str = "syria") -> dict[str, str]:
+    """The pack's governorates: the gazetteer's name (the ledger's ``admin1``) -> its OCHA P-code, the key of
+    the basemap's governorate outlines."""
+    from ..geo import load
+
+    g = load((pack,))
+    return {e.admin1: e.id for e in g.entries if e.type == "governorate" and e.admin1 and e.country in g.home}
+
+
+def inset_map(d: dict[str, Any]) -> str:
+    """An incident's place on a small map of the country: a point ringed for a place known to ~25 km or
+    better, its district's place ringed wider, or its governorate shaded when that is all that is known
+    (never a point the reports do not give)."""
+    prec = d.get("where_prec")
+    parts = [f'<svg class="inset" viewBox="0 0 {W} {H}" role="img" aria-label="Where: '
+             f'{html.escape(d.get("place_name") or "place unknown")}">', _basemap()]
+    code = governorate_codes().get(d.get("admin1") or "")
+    if prec is not None and prec >= 4 and code:
+        for f in _geo("syria_admin1.geojson")["features"]:
+            if f["properties"].get("pcode") == code:
+                parts.append(f'<path d="{_path(f["geometry"])}" fill="#d62728" fill-opacity="0.25" stroke="#d62728" '
+                             f'stroke-width="2"/>')
+    elif d.get("lat") is not None and d.get("lon") is not None and prec is not None and prec < 4:
+        x, y = _xy(d["lon"], d["lat"])
+        ring = {1: 9, 2: 16, 3: 28}.get(prec, 16)  # how far the place may be from the point, roughly
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{ring}" fill="none" stroke="#d62728" stroke-width="2.5"/>'
+                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#d62728"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 PARTY_COLOURS = ["#c7b7a3", "#b9d7a8", "#a9a9a9", "#f2d479", "#c6b3de", "#f4a582", "#92c5de", "#d9d9d9"]
 
 
@@ -283,7 +315,15 @@ vertical-align:top;text-align:left}th{background:#f4f4f4}mark{background:#ffe38a
 .inc{border:1px solid #ddd;border-radius:4px;padding:.5em .8em;margin:.6em 0;page-break-inside:avoid}
 .meta{color:#555;font-size:12px}.grade{font-weight:600}.legend span{display:inline-block;margin-right:1em}
 .dot{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px;vertical-align:middle}
-@media print{.map{max-width:100%}a{color:inherit;text-decoration:none}}
+.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 1em;margin:.6em 0}.facts dt{color:#555}
+.facts dd{margin:0}.inset{float:right;width:300px;max-width:45%;margin:0 0 .8em 1em;border:1px solid #ccc}
+a:focus-visible,button:focus-visible,select:focus-visible,input:focus-visible,[tabindex]:focus-visible{
+outline:3px solid #1f5fbf;outline-offset:2px}
+.skip{position:absolute;left:-9999px}.skip:focus{left:1em;top:.5em;background:#fff;padding:.3em .6em;z-index:2000}
+kbd{border:1px solid #bbb;border-radius:3px;padding:0 .3em;font-size:12px;background:#f7f7f7}
+@media print{.map{max-width:100%}a{color:inherit;text-decoration:none}nav,.filters,.skip,.noprint,
+.leaflet-control-container{display:none!important}body{max-width:none;font-size:11pt}tr,.inc{break-inside:avoid}
+.inset{width:220px}.lmap{height:420px;break-inside:avoid}}
 """
 
 
