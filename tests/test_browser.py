@@ -239,6 +239,14 @@ def test_brushing_choropleth_keyboard_and_the_incident_inset(server, tmp_path):
         _loaded(page)
         page.wait_for_selector("body[data-basemaps='loaded']", state="attached")
         total = int(page.evaluate("document.body.dataset.total"))
+        # figures as the incident page writes them (thousands separators, "+" for "more than", "~" for "dozens")
+        from harmledger.present.report import count_range
+
+        by_id = {r["id"]: r for r in lg.incidents()}
+        cells = page.evaluate("Array.from(document.querySelectorAll('#list tbody tr')).map(tr => "
+                              "[tr.querySelector('a').getAttribute('href').split('/').pop(), tr.cells[2].textContent])")
+        assert len(cells) == total and all(k == count_range(by_id[i], "killed") for i, k in cells)
+        assert any("+" in k or "~" in k for _i, k in cells)
         bars = page.locator("svg.timeline rect.bar").all()
         months = sorted({b.get_attribute("data-month") for b in bars if b.get_attribute("height") != "0"})
         assert len(months) >= 3

@@ -189,7 +189,8 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
         ``{"total", "truncated", "items"}``."""
         total, rows = incident_rows(f, map_limit, cols=[incidents.c[k] for k in (
             "id", "date_start", "date_end", "place_name", "admin1", "lat", "lon", "where_prec", "killed_min",
-            "killed_max", "injured_min", "injured_max", "perpetrators", "means", "targets", "grade", "n_sources")])
+            "killed_max", "killed_plus", "killed_vague", "injured_min", "injured_max", "injured_plus",
+            "injured_vague", "perpetrators", "means", "targets", "grade", "n_sources")])
         # plain JSON types already: written directly (FastAPI's generic encoder takes ~1 s on 20,000 rows)
         body = json.dumps({"total": total, "truncated": total > len(rows), "items": rows}, ensure_ascii=False,
                           separators=(",", ":"), default=_plain)

@@ -250,9 +250,13 @@
     }).join(", ");
   }
 
-  function range(a, b) {
+  // a lowest–highest reported figure as the report and the incident page write it (report.casualty_range):
+  // thousands separators, "30+" for "more than 30", "~24" for "dozens"
+  function range(a, b, plus, vague) {
     if (a === null || a === undefined) return "—";
-    return a === b || b === null || b === undefined ? String(a) : a + "–" + b;
+    const n = (x) => Number(x).toLocaleString("en");
+    const out = a === b || b === null || b === undefined ? n(a) : n(a) + "–" + n(b);
+    return (vague ? "~" : "") + out + (plus ? "+" : "");
   }
 
   function popup(r) {
@@ -262,7 +266,7 @@
     a.textContent = (r.date_start || "?") + " · " + (r.place_name || "place unknown");
     div.appendChild(a);
     const p = document.createElement("div");
-    p.textContent = "killed " + range(r.killed_min, r.killed_max) + " · " + (label("actor", r.perpetrators) || "unattributed") +
+    p.textContent = "killed " + range(r.killed_min, r.killed_max, r.killed_plus, r.killed_vague) + " · " + (label("actor", r.perpetrators) || "unattributed") +
       " · " + label("grades", r.grade) +
       (r.contested_by ? " · contested by " + r.contested_by + (r.contested_by === 1 ? " reader" : " readers") : "");
     div.appendChild(p);
@@ -414,8 +418,19 @@
       if (b > all.length - 1) b = -1;
       if (a >= 0 && b >= a) { span.a = a; span.b = b; show(); }
     }
+    // the axis: the tallest month's height in incidents, and a baseline
+    const axis = document.createElementNS(SVG, "line");
+    axis.setAttribute("x1", String(pad)); axis.setAttribute("x2", String(W - pad));
+    axis.setAttribute("y1", String(H)); axis.setAttribute("y2", String(H));
+    axis.setAttribute("class", "axis");
+    svg.appendChild(axis);
+    const top = document.createElementNS(SVG, "text");
+    top.setAttribute("x", "0"); top.setAttribute("y", "9");
+    top.setAttribute("class", "ymax");
+    top.textContent = max.toLocaleString("en");
+    svg.appendChild(top);
     timeline.appendChild(svg);
-    document.getElementById("timeline-note").textContent = "incidents per month, " + all[0] + " to " + all[all.length - 1] +
+    document.getElementById("timeline-note").textContent = "incidents per month (tallest: " + max.toLocaleString("en") + "), " + all[0] + " to " + all[all.length - 1] +
       (outside ? "; " + outside + " dated before " + lo + " or after " + hi + " (data problems) not plotted" : "");
   }
 
@@ -427,7 +442,7 @@
       const tr = document.createElement("tr");
       tr.className = "incident";
       tr.dataset.perpetrators = r.perpetrators || "";
-      const cells = [r.date_start || "?", r.place_name || "", range(r.killed_min, r.killed_max),
+      const cells = [r.date_start || "?", r.place_name || "", range(r.killed_min, r.killed_max, r.killed_plus, r.killed_vague),
         label("actor", r.perpetrators), label("means", r.means), label("grades", r.grade),
         r.contested_by ? String(r.contested_by) : ""];
       cells.forEach((text, i) => {
