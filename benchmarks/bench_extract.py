@@ -50,6 +50,17 @@ def headlines(ged: Path | None) -> tuple[str, list[tuple[str, str | None]]]:
     return "GED 2016 demo headlines x3", list(islice(cycle(base), len(base) * 3))
 
 
+def arabic_titles(csv_path: Path) -> tuple[str, list[str], list[str]]:
+    """Syrian Archive video titles in Arabic with their English translations (the dev file beside the repo),
+    else the demo's 158 Arabic titles (no translations)."""
+    if csv_path.exists():
+        rows = [r for r in csv.DictReader(open(csv_path, encoding="utf-8")) if r["title_ar"].strip()]
+        return "Syrian Archive Arabic titles (dev)", [r["title_ar"] for r in rows], [
+            r["title_en"] for r in rows if r["title_en"].strip()]
+    f = resources.files("harmledger.data.demo").joinpath("syrian_archive_titles_ar.jsonl")
+    return "demo Arabic titles", [json.loads(x)["text"] for x in f.read_text("utf-8").splitlines() if x.strip()], []
+
+
 def re3d_docs() -> list[str]:
     out = []
     for folder in sorted((ROOT / "tests" / "data" / "re3d").iterdir()):
@@ -131,8 +142,14 @@ def main() -> None:
                run("re3d articles x40", [(t, None) for t in islice(cycle(arts), len(arts) * 40)]),
                run("long (3 re3d articles joined) x20",
                    [("\n\n".join(arts[i:i + 3]), None) for i in range(0, len(arts) - 2)] * 20)]
+    aname, ar, en = arabic_titles(args.ged.parent / "syrian-archive" / "russian_airstrikes_dev.csv")
+    reps = max(1, 10_000 // max(1, len(ar)))
+    results.append(run(f"{aname} x{reps}", [(t, None) for t in ar] * reps))
+    if en:
+        results.append(run(f"their English translations x{reps}", [(t, None) for t in en] * reps))
     corpora = [[t for t, _p in heads], [t for t in islice(cycle(arts), len(arts) * 40)],
-               ["\n\n".join(arts[i:i + 3]) for i in range(0, len(arts) - 2)] * 20]
+               ["\n\n".join(arts[i:i + 3]) for i in range(0, len(arts) - 2)] * 20, ar * reps] + (
+        [en * reps] if en else [])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # harmledger's own peak, before peers
     phrases, names = project_patterns()
     peers: list[tuple[str, SpacyPeer | RegexFloor]] = [("regex floor", RegexFloor(phrases))]
@@ -145,16 +162,28 @@ def main() -> None:
         print("spaCy is not installed (pip install -e '.[bench]'): its peer run is left out")
     for r, texts in zip(results, corpora, strict=True):
         r["peers"] = []
+        if "Arabic" in str(r["corpus"]):
+            continue  # the peers' patterns are English
         for name, peer in peers:
             pr = run_peer(name, peer, texts)
             pr["harmledger_over_peer"] = round(r["docs_per_cpu_s"] / pr["docs_per_cpu_s"], 2)  # type: ignore[operator]
             r["peers"].append(pr)
+    # Arabic against English per character (issue 15: within 2x): against the GED headlines and, when the
+    # translations are there, against the same titles in English
+    ar_cps = next(r["chars_per_s"] for r in results if "Arabic" in str(r["corpus"]))
+    per_char = {"english_headlines_over_arabic": round(results[0]["chars_per_s"] / ar_cps, 2)}  # type: ignore[operator]
+    twin = [r for r in results if "English translations" in str(r["corpus"])]
+    if twin:
+        per_char["english_translations_over_arabic"] = round(twin[0]["chars_per_s"] / ar_cps, 2)  # type: ignore[operator]
     report = {"load_seconds": round(load_s, 2), "peak_rss_mb": round(peak_mb, 1), "results": results,
+              "arabic_per_character": per_char,
               "python": sys.version.split()[0]}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1))
     print(f"extractor load {load_s:.2f} s; peak RSS {peak_mb:.0f} MB (one process, one core)")
     print(f"{'corpus':<38}{'docs':>7}{'chars':>7}{'claims':>8}{'docs/s':>9}{'docs/cpu-s':>11}")
+    print("Arabic per character: English is x" + ", x".join(f"{v} ({k})" for k, v in per_char.items())
+          + " faster (issue 15 target: within x2)")
     for r in results:
         print(f"{r['corpus']:<38}{r['docs']:>7}{r['mean_chars']:>7}{r['claims']:>8}{r['docs_per_s']:>9}"
               f"{r['docs_per_cpu_s']:>11}")
