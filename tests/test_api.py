@@ -164,7 +164,7 @@ def test_the_incident_page_opens_with_a_documenters_summary_and_the_grade_reason
     c = TestClient(create_app(ledger=lg))
     (inc,) = c.get("/api/incidents").json()["items"]
     page = c.get(f"/incidents/{inc['id']}").text
-    assert "<b>Airstrike on a market in Saraqib, Idlib</b>" in page
+    assert "<b>Airstrike on a market in <bdi>Saraqib</bdi>, <bdi>Idlib</bdi></b>" in page
     assert "12–14 killed, 2016-02-15, attributed to Russian Armed Forces by 2 of 2 sources" in page
     assert "grade: <b>corroborated</b> — 2 independent sources report it" in page and "exact place" in page
     assert "<td dir='auto'>" in page

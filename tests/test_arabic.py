@@ -127,3 +127,18 @@ def test_a_whole_arabic_report_names_the_hospital_not_a_village_called_salam():
     assert c.date.start == "2018-01-03"  # "في 03 يناير 2018" opens the sentence
     # across the whole report, no claim is placed at a same-named village far from Idlib
     assert not [x for x in cs if x.place and x.place.name in ("سلام", "السلام", "ثورة", "الثورة", "الظهر")]
+
+
+def test_a_quarter_the_gazetteer_lacks_is_placed_in_its_city_not_at_a_namesake_village():
+    """A demo title (Syrian Archive, dev): "حي كرم النزهة بحلب" — the Karm al-Nuzha quarter, in Aleppo. The
+    gazetteer knows النزهة only as a village of Homs; the text puts it in Aleppo, so Aleppo is the place.
+    "Beit Jen in Damascus" keeps Beit Jen (Damascus is used for its countryside: admin1_broad.json)."""
+    f = resources.files("harmledger.data.demo").joinpath("syrian_archive_titles_ar.jsonl")
+    (row,) = [json.loads(x) for x in f.read_text("utf-8").splitlines() if "كرم النزهة" in x]
+    (c,) = [c.to_dict() for c in harmledger.extract(row["text"], row["published"])]
+    assert (c["place"]["admin1"], c["place"]["feature"], c["place"]["evidence"]) == ("Aleppo", "city", "حلب")
+    assert c["killed"]["min"] == 6 and [p["id"] for p in c["perpetrators"]] == ["russia"]
+    spans_hold(row["text"], c)
+    (e,) = [c.to_dict() for c in harmledger.extract(
+        "A chemical weapons attack appears to have occurred in Beit Jen in Damascus.", "2016-05-01")]
+    assert e["place"]["name"] == "Beit Jen" and e["place"]["admin1"] == "Rif Dimashq"

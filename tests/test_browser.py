@@ -359,3 +359,59 @@ def test_more_incidents_than_the_page_holds_are_filtered_by_the_server(server, t
     finally:
         srv.should_exit = True
         t.join(timeout=10)
+
+
+def test_arabic_reports_read_right_to_left_with_their_evidence_marked(tmp_path):
+    """Issue 15: Syrian Archive titles in Arabic (the demo's, dev split) through the ledger to the pages: on
+    the incident page and the stored document the Arabic text runs right to left (dir=auto), its evidence
+    words are marked, and the marks are the original's exact characters."""
+    import json
+    import unicodedata
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from harmledger.present.app import create_app
+
+    f = resources.files("harmledger.data.demo").joinpath("syrian_archive_titles_ar.jsonl")
+    rows = [json.loads(x) for x in f.read_text("utf-8").splitlines() if x.strip()][:40]
+    docs = [make_doc(r["text"], r["published"], r.get("publisher") or r["source"]) for r in rows]
+    lg = resolved_ledger(tmp_path / "ar.db", docs)
+    incs = [r for r in lg.incidents() if r["perpetrators"] and r["place_name"]]
+    assert incs
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(ledger=lg), host="127.0.0.1", port=port, log_level="warning"))
+    t = threading.Thread(target=srv.run, daemon=True)
+    t.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    shots = os.environ.get("HARMLEDGER_SHOTS")
+    out = tmp_path if not shots else __import__("pathlib").Path(shots)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+            page.goto(f"http://127.0.0.1:{port}/incidents/{incs[0]['id']}")
+            cell = page.locator("td[dir=auto] div[dir=auto]").first  # the element that holds the quote
+            assert page.evaluate("e => getComputedStyle(e).direction", cell.element_handle()) == "rtl"
+            h1 = page.locator("h1").inner_text()
+            assert incs[0]["date_start"] in h1  # the date reads as written beside an Arabic name (bdi)
+            assert page.evaluate("() => document.querySelector('h1 bdi') !== null")
+            marks = cell.locator("mark").all_inner_texts()
+            assert marks and all(any(unicodedata.bidirectional(ch) == "AL" for ch in m) for m in marks)
+            page.screenshot(path=str(out / "incident-ar.png"), full_page=True)
+            page.click("td.meta a >> text=in the original")
+            pre = page.locator("pre[dir=auto]")
+            assert page.evaluate("e => getComputedStyle(e).direction", pre.element_handle()) == "rtl"
+            original = pre.inner_text()
+            assert original.strip() in {d.text.strip() for d in docs}
+            assert all(m in original for m in pre.locator("mark").all_inner_texts())
+            page.screenshot(path=str(out / "document-ar.png"), full_page=True)
+            browser.close()
+    finally:
+        srv.should_exit = True
+        t.join(timeout=10)

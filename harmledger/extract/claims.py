@@ -36,6 +36,10 @@ from .numbers import NumberReader, Quantity
 _ROLE_OF = {"killed_after": "killed", "killed_before": "killed", "injured_after": "injured",
             "injured_before": "injured", "casualties_after": "casualties", "casualties_before": "casualties",
             "displaced_after": "displaced", "displaced_before": "displaced"}
+# a name and the city it lies in: "X, Aleppo", "X in Aleppo", "X بحلب", "X في مدينة حلب"
+_IN_CITY = re.compile(r"[ ]*[,،][ ]*|[ ]+(?:in|of)[ ]+(?:the[ ]+city[ ]+of[ ]+)?|[ ]+(?:و)?ب|"
+                      r"[ ]+(?:في|فى)[ ]+(?:مدينة[ ]+|مدينه[ ]+)?")
+_QUARTER_LIKE = {"village", "neighbourhood", "camp"}
 _TRIGGERS = {*_ROLE_OF, "means", "means_weak", "attack", "rise"}
 _CLAUSE_TRIGGERS = {*_ROLE_OF, "means", "means_weak", "attack"}
 _APART = re.compile(r"[,;:.]|\band\b|\bو")  # words that keep two means apart ("shelling and airstrikes")
@@ -256,6 +260,7 @@ class Extractor:
             places = [p for p, m in zip(places, kept, strict=True) if not (
                 m.end + 1 in starts and text[m.end:m.end + 1] == " " and p.precision <= 2 and
                 key(p.name) not in self.gaz.gov_names and all(q.admin1 != p.admin1 for q in places if q is not p))]
+        places = self._namesakes_in_a_city(places, text)
         for p in places:
             if p.feature == "governorate" and p.admin1:
                 local_ctx.add(p.admin1)
@@ -277,6 +282,26 @@ class Extractor:
             if c is not None:
                 claims.append(c)
         return self._drop_bare(claims), lead
+
+    def _namesakes_in_a_city(self, places: list[Place], text: str) -> list[Place]:
+        """"حي كرم النزهة بحلب" (the Karm al-Nuzha quarter, in Aleppo), "Nuzha, Aleppo": a village-level name
+        the gazetteer knows only in another governorate, written as lying in a city, is a quarter of that
+        city the gazetteer lacks, not the far-away namesake: the city is the place. A governorate reports use
+        for a wider area ("Beit Jen in Damascus": Rif Dimashq, admin1_broad.json) keeps its places."""
+        if len(places) < 2:
+            return places
+        drop: set[int] = set()
+        for i, p in enumerate(places):
+            if p.feature not in _QUARTER_LIKE or p.span is None:
+                continue
+            for q in places:
+                if (q is p or q.feature != "city" or q.span is None or q.admin1 is None or q.admin1 == p.admin1
+                        or q.country != p.country or p.admin1 in self.gaz.broad.get(q.admin1, ())
+                        or not _IN_CITY.fullmatch(text[p.span[1]:q.span[0]])):
+                    continue
+                drop.add(i)
+                break
+        return [p for i, p in enumerate(places) if i not in drop]
 
     @staticmethod
     def _drop_bare(claims: list[Claim]) -> list[Claim]:

@@ -431,7 +431,9 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                           f"</li>" for ev in evs)
         history = f"<h2>Audit history</h2><ul>{history}</ul>" if history else ""
         reactions = reactions_html(d["reactions"]["summary"], d["reactions"]["reactions"])
-        return page(incident_id, f"<h1>{e(d['place_name'] or 'place unknown')} · {e(d['date_start'] or '?')}</h1>"
+        # <bdi>: an Arabic place name must not turn the date beside it around
+        return page(incident_id, f"<h1><bdi>{e(d['place_name'] or 'place unknown')}</bdi> · "
+                                 f"{e(d['date_start'] or '?')}</h1>"
                                  f"{inset_map(d)}{summary_line(d)}{grade_html(d)}"
                                  f"{facts_html(d)}{control_html(d)}"
                                  "<table><tr><th>report</th><th>source</th></tr>"
@@ -528,9 +530,10 @@ def summary_line(d: dict[str, Any]) -> str:
     target = (d.get("targets") or "").split(",")[0]
     if target:
         what += f" on {lab['targets'].get(target, target.replace('_', ' '))}"
-    where = d.get("place_name") or "a place not named"
+    # each name in its own <bdi>: an Arabic name keeps its direction without turning its neighbours around
+    where = f"<bdi>{e(d.get('place_name') or 'a place not named')}</bdi>"
     if d.get("admin1") and d["admin1"] != d.get("place_name"):
-        where += f", {d['admin1']}"
+        where += f", <bdi>{e(d['admin1'])}</bdi>"
     figures = []
     if d.get("killed_min") is not None:
         figures.append(f"{count_range(d, 'killed')} killed")
@@ -548,7 +551,8 @@ def summary_line(d: dict[str, Any]) -> str:
         who = f"attributed to {actor_labels().get(perp, perp)} by {len(naming)} of {n} source{'s' if n != 1 else ''}"
     else:
         who = f"no perpetrator named ({n} source{'s' if n != 1 else ''})"
-    return (f"<p class='summary'><b>{e(what)} in {e(where)}</b> — {e(', '.join(figures + [when]))}, {e(who)}</p>")
+    return (f"<p class='summary'><b>{e(what)} in {where}</b> — {e(', '.join(figures + [when]))}, "
+            f"{e(who)}</p>")
 
 
 def facts_html(d: dict[str, Any]) -> str:
@@ -566,8 +570,8 @@ def facts_html(d: dict[str, Any]) -> str:
             ("perpetrators", e(names(d.get("perpetrators"), actors))),
             ("means", e(names(d.get("means"), lab["means"]))),
             ("targets", e(names(d.get("targets"), lab["targets"]))),
-            ("place", e(", ".join(x for x in (d.get("place_name"), d.get("admin1")) if x) or "unknown")
-             + f" <span class='meta'>({e(prec)})</span>"),
+            ("place", (", ".join(f"<bdi>{e(x)}</bdi>" for x in dict.fromkeys((d.get("place_name"), d.get("admin1")))
+                                 if x) or "unknown") + f" <span class='meta'>({e(prec)})</span>"),
             ("sources", f"{d.get('n_sources') or 0} independent")]
     return "<dl class='facts'>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
 
