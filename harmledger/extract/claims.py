@@ -40,6 +40,8 @@ _ROLE_OF = {"killed_after": "killed", "killed_before": "killed", "injured_after"
 _IN_CITY = re.compile(r"[ ]*[,،][ ]*|[ ]+(?:in|of)[ ]+(?:the[ ]+city[ ]+of[ ]+)?|[ ]+(?:و)?ب|"
                       r"[ ]+(?:في|فى)[ ]+(?:مدينة[ ]+|مدينه[ ]+)?")
 _QUARTER_LIKE = {"village", "neighbourhood", "camp"}
+# between a civilian object and the name it bears: a space, the article ("مستشفى الشهيد …")
+_NAME_GAP = re.compile(r"[ ]+(?:ال)?")
 _TRIGGERS = {*_ROLE_OF, "means", "means_weak", "attack", "rise"}
 _CLAUSE_TRIGGERS = {*_ROLE_OF, "means", "means_weak", "attack"}
 _APART = re.compile(r"[,;:.]|\band\b|\bو")  # words that keep two means apart ("shelling and airstrikes")
@@ -686,6 +688,9 @@ class Extractor:
                 continue  # "nobody was killed", "killed no civilians", "no casualties"
             if self.g.hedge_before.search(nf, max(0, h.start - 30), h.start):
                 continue
+            if self.g.object_names_follow and any(t.cat == "target" and t.end <= h.start and _NAME_GAP.fullmatch(
+                    nf, t.end, h.start) for t in gh):
+                continue  # "مستشفى الشهيد وسيم حسينو": the hospital's name honours a martyr; no one is reported dead
             noun = self._adjacent_victim(gh, h)
             word = nf[h.start:h.end]
             if role == "casualties" and self.g.split_bare.match(word):

@@ -42,6 +42,8 @@ _DATEISH = re.compile(
 
 
 _DIGIT = re.compile(r"\d")
+# a list item's number at the start of a unit ("6- معلومات عن الضحايا", "3. Casualties"): an enumerator, no count
+_ENUMERATOR = re.compile(r"^[ ]*\d{1,2}[ ]?[-.)][ ]")
 _RANGE = re.compile(r"(?:\bbetween[ ]+(?=\d+[ ]+and[ ]+\d))?(?<![\d.,/:-])(?P<lo>\d{1,4})[ ]*(?:-|to|and)[ ]*"
                     r"(?P<hi>\d{1,4})(?![\d.,/:-])")
 
@@ -107,6 +109,9 @@ class NumberReader:
         has_digit = _DIGIT.search(nf) is not None
         masked = []
         if has_digit:
+            e = _ENUMERATOR.match(nf)
+            if e is not None:
+                masked.append((e.start(), e.end()))
             for m in _DATEISH.finditer(nf):
                 # "12 may rise" is no date: the month May is written with a capital
                 k = m.group(0).find("may")

@@ -243,6 +243,7 @@ class Gazetteer:
         self._honorifics = frozenset(nc["honorifics"])
         self._place_heads = frozenset(nc["place_heads"])
         self._given = frozenset(nc.get("given_names", []))
+        self._not_after_ar = frozenset(key(w) for w in nc.get("not_place_after_ar", []))
         outlets = "|".join(map(re.escape, nc["outlet_words"]))
         self._outlet = re.compile(rf"[ _]+(?:{outlets})\b")
         orgs = "|".join(map(re.escape, sorted(nc.get("org_before", []), key=len, reverse=True)))
@@ -460,6 +461,8 @@ class Gazetteer:
                 continue
             if head.endswith("ال") and "ال" + k in self._stop_ar:
                 continue  # "السلام" (peace) is no place for being "سلام" behind the article
+            if ar and self._not_after_ar and self._after_word(s, start - len(head)) in self._not_after_ar:
+                continue  # "عبد الكريم" (a man), "بتوقيت دمشق" (Damascus time)
             if end_i + 1 < n and s[end_i + 1].isalnum() and not (ar and s[end_i + 1].isdigit()) and not (
                     s[end_i + 1] == "s" and (end_i + 2 >= n or not s[end_i + 2].isalnum())
                     and text[kt.span(start, end_i + 1)[1]:][:1] in ("'", "’")):
@@ -493,6 +496,15 @@ class Gazetteer:
         out += self._fuzzy(text, [(m.start, m.end) for m in out])
         out.sort(key=lambda m: m.start)
         return out
+
+    @staticmethod
+    def _after_word(s: str, at: int) -> str:
+        """The word before position ``at`` of a key text, without a proclitic letter (و ب ل ف), or ""."""
+        before = s[max(0, at - 24):at]
+        if not before.endswith(" "):
+            return ""
+        w = before.rstrip().rsplit(" ", 1)[-1]
+        return w[1:] if len(w) > 3 and w[0] in "وبلف" else w
 
     def _fuzzy(self, text: str, taken: list[tuple[int, int]]) -> list[PlaceMatch]:
         """Capitalised names the exact keys missed ("Qameshly", "Shekh Meskin", "Menbej"), matched by
