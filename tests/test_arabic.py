@@ -121,7 +121,9 @@ def test_a_whole_arabic_report_names_the_hospital_not_a_village_called_salam():
     sentence = "تم الادعاء بأن مستشفى السلام في معرة النعمان قُصفت من قبل القوات الجويّة الروسية."
     assert sentence in text  # a real sentence of the report
     cs = harmledger.extract(text, "2018-02-19")
-    (c,) = [c for c in cs if c.quote in sentence]
+    # the claim is the whole sentence, from its opening date ("بالتوقيت المحلي لدمشق": Damascus time, no place)
+    (c,) = [c for c in cs if "مستشفى السلام في معرة النعمان" in c.quote]
+    assert c.quote.startswith("في 03 يناير 2018")
     assert c.place.name == "معرة النعمان" and c.place.admin1 == "Idlib"  # "السلام" is the hospital's name
     assert [p.id for p in c.perpetrators] == ["russia"] and [t.id for t in c.targets] == ["hospital"]
     assert c.date.start == "2018-01-03"  # "في 03 يناير 2018" opens the sentence
@@ -168,3 +170,15 @@ def test_what_names_a_border_a_hospital_a_man_or_a_time_zone_is_no_claim_of_its_
         "5 citizens and a child killed in a massacre committed by warplane in a camp for displaced people in the "
         "countryside of Idlib", "2016-06-01")]
     assert c["killed"]["min"] == 6
+
+
+def test_a_town_that_names_its_hospital_is_the_place_and_local_time_is_not():
+    """Dev units: "مستشفى كفرنبل الجراحي … بالتوقيت المحلي لدمشق" is Kafr Nabl's hospital (a town's name after
+    the object is where it stands, unlike "مستشفى السلام"), and Damascus only gives the time; "الحولة" is the
+    Houla region of Homs (aliases.json)."""
+    text, (c,) = claims_of("a0277")
+    assert c["place"]["admin1"] == "Idlib" and c["place"]["evidence"] == "كفرنبل"
+    assert [t["id"] for t in c["targets"]] == ["hospital"]
+    spans_hold(text, c)
+    text, (c,) = claims_of("a0353")
+    assert (c["place"]["admin1"], c["place"]["evidence"], c["place"]["precision"]) == ("Homs", "الحولة", 3)

@@ -240,9 +240,11 @@ class Extractor:
         local_ctx = set(ctx)
         kept = [m for m in place_matches if not any(m.start < b and a < m.end for a, b in actor_spans + date_spans)]
         if self.g.object_names_follow:
-            # "مستشفى السلام", "مسجد النور": a name right after a civilian object is the object's own name
+            # "مستشفى السلام", "مسجد النور": a name right after a civilian object is the object's own name —
+            # unless it names a town or city, where the object stands ("مستشفى كفرنبل الجراحي")
             ends = {h.end for h in hits if h.cat == "target"}
-            kept = [m for m in kept if not ({m.start - len(word_head(text, m.start)) - 1} & ends)]
+            kept = [m for m in kept if not ({m.start - len(word_head(text, m.start)) - 1} & ends) or any(
+                self.gaz.entries[i].type in ("city", "town") for i in m.entries)]
         # a country named in the unit is context for its towns ("Sanaa, Yemen"; "Tripoli, Lebanon")
         for m in kept:
             for i in m.entries:

@@ -171,6 +171,13 @@ def _intern(v: str | None) -> str | None:
     return sys.intern(v) if v is not None else None
 
 
+def _bare_word(w: str) -> str:
+    """An Arabic word (in key form) without a proclitic letter (و ب ل ف) and the article."""
+    if len(w) > 3 and w[0] in "وبلف":
+        w = w[1:]
+    return w[2:] if w.startswith("ال") and len(w) > 4 else w
+
+
 def _read_jsonl(package: str, name: str) -> list[dict[str, Any]]:
     with resources.files(package).joinpath(name).open("r", encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
@@ -243,7 +250,8 @@ class Gazetteer:
         self._honorifics = frozenset(nc["honorifics"])
         self._place_heads = frozenset(nc["place_heads"])
         self._given = frozenset(nc.get("given_names", []))
-        self._not_after_ar = frozenset(key(w) for w in nc.get("not_place_after_ar", []))
+        self._not_after_ar = frozenset(_bare_word(key(w)) for w in nc.get("not_place_after_ar", []))
+        self._qualifiers_ar = frozenset(_bare_word(key(w)) for w in nc.get("qualifiers_ar", []))
         outlets = "|".join(map(re.escape, nc["outlet_words"]))
         self._outlet = re.compile(rf"[ _]+(?:{outlets})\b")
         orgs = "|".join(map(re.escape, sorted(nc.get("org_before", []), key=len, reverse=True)))
@@ -497,14 +505,17 @@ class Gazetteer:
         out.sort(key=lambda m: m.start)
         return out
 
-    @staticmethod
-    def _after_word(s: str, at: int) -> str:
-        """The word before position ``at`` of a key text, without a proclitic letter (و ب ل ف), or ""."""
-        before = s[max(0, at - 24):at]
+    def _after_word(self, s: str, at: int) -> str:
+        """The word before position ``at`` of a key text, without a proclitic letter (و ب ل ف) or the article,
+        or ""; the word before that one when this is a word that only qualifies it ("بالتوقيت المحلي لدمشق")."""
+        before = s[max(0, at - 40):at]
         if not before.endswith(" "):
             return ""
-        w = before.rstrip().rsplit(" ", 1)[-1]
-        return w[1:] if len(w) > 3 and w[0] in "وبلف" else w
+        for w in reversed(before.rstrip().split(" ")[-2:]):
+            w = _bare_word(w)
+            if w not in self._qualifiers_ar:
+                return w
+        return ""
 
     def _fuzzy(self, text: str, taken: list[tuple[int, int]]) -> list[PlaceMatch]:
         """Capitalised names the exact keys missed ("Qameshly", "Shekh Meskin", "Menbej"), matched by
