@@ -129,6 +129,8 @@ def test_a_whole_arabic_report_names_the_hospital_not_a_village_called_salam():
     assert c.date.start == "2018-01-03"  # "في 03 يناير 2018" opens the sentence
     # across the whole report, no claim is placed at a same-named village far from Idlib
     assert not [x for x in cs if x.place and x.place.name in ("سلام", "السلام", "ثورة", "الثورة", "الظهر")]
+    # "الجمعية الطبية السورية الأمريكية- سامز" (SAMS, which published a report) names no American perpetrator
+    assert not [x for x in cs if any(p.id == "us_coalition" for p in x.perpetrators)]
 
 
 def test_a_quarter_the_gazetteer_lacks_is_placed_in_its_city_not_at_a_namesake_village():
