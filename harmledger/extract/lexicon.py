@@ -62,16 +62,19 @@ class Lexicon:
         n = len(nf)
         raw: list[Hit] = []
         for end_i, entries in self.automaton.iter(nf):
+            # every entry of a key is the same phrase: one boundary test for all of them
+            start = end_i - len(entries[0][0]) + 1
+            after = end_i + 1
+            if not ((start == 0 or nf[start - 1] == " ") and (after == n or nf[after] == " ")) and \
+                    not self._bounded(nf, start, after):
+                continue
+            end = after
+            while end < n and nf[end] == PAD:
+                end += 1  # the harakat of the phrase's last word (textnorm)
             for phrase, cat, ident in entries:
-                start = end_i - len(phrase) + 1
-                if not self._bounded(nf, start, end_i + 1):
-                    continue
                 if len(phrase) <= 3 and cat == "actor" and phrase.isalpha():
-                    if not original[start:end_i + 1].isupper() and phrase.isascii():
+                    if not original[start:after].isupper() and phrase.isascii():
                         continue
-                end = end_i + 1
-                while end < n and nf[end] == PAD:
-                    end += 1  # the harakat of the phrase's last word (textnorm)
                 raw.append(Hit(start, end, cat, ident))
         # within a category family, keep the longest non-overlapping phrases
         fam: dict[str, list[Hit]] = {}
