@@ -166,9 +166,10 @@ def _engine(engine: str, jobs: int, paths: tuple[str, ...], workers: int, schedu
             dask_min_mb: float) -> tuple[str, int]:
     """The engine that will run, and its jobs: a local Dask cluster on less input than it can win on gives
     way to the local engine with as many forked jobs as it would have had workers (the same claims)."""
-    if engine != "dask" or scheduler or dask_min_mb <= 0:
-        return engine, jobs
-    from .scale import partitions
+    from .scale import can_fork, partitions
+
+    if engine != "dask" or scheduler or dask_min_mb <= 0 or not can_fork():
+        return engine, jobs  # (without fork, --jobs cannot run: Dask stays)
 
     try:
         total = sum(os.stat(f).st_size for f in partitions(list(paths)) if os.path.exists(f))

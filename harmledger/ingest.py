@@ -420,6 +420,8 @@ def _line_cut(data: bytes, k: int, n: int) -> int:
     if k >= n:
         return len(data)
     c = len(data) * k // n
+    if c <= 0:
+        return 0  # more pieces than bytes (a padded .gz): the first ones are empty
     nl = data.find(b"\n", c - 1)
     return len(data) if nl < 0 else nl + 1
 

@@ -156,7 +156,7 @@ def plan(paths: list[str], *, workers: int = 2, target: int | None = None) -> li
             sizes.append(os.stat(f).st_size)
         except OSError:
             sizes.append(0)  # read (and reported) by its partition
-    goal = target if target is not None else partition_size(sum(sizes), workers)
+    goal = max(1, target) if target is not None else partition_size(sum(sizes), workers)
     out: list[Partition] = []
     group: list[Piece] = []
     held = 0

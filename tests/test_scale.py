@@ -93,6 +93,11 @@ def test_pieces_of_a_file_give_exactly_its_documents_and_errors(tmp_path, re3d_d
             pieces = [p.pieces[0] for p in plan([f], target=goal)]
             assert len(pieces) > 2, (name, goal)
             assert items(pieces) == whole, (name, goal)
+    # a .jsonl.gz padded with zeros after its member (gzip readers accept it): more pieces than its text
+    # has bytes, and still each line once
+    padded = tmp_path / "padded.jsonl.gz"
+    padded.write_bytes(gzip.compress(("\n".join(lines[:3]) + "\n").encode()) + bytes(200_000))
+    assert items([p.pieces[0] for p in plan([str(padded)], target=1048)]) == items([Piece(str(padded))])
     # small files are grouped in input order, up to the target size
     small = tmp_path / "small"
     small.mkdir()

@@ -78,3 +78,14 @@ def test_snapshots_off_and_an_unwritable_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("HARMLEDGER_CACHE_DIR", str(blocked / "harmledger"))
     assert Gazetteer().find("shelling on Douma")[0].key == "douma"  # built; nothing written, no error
     assert blocked.read_text() == "x"
+
+
+def test_an_old_snapshot_that_cannot_be_removed_is_left_and_nothing_fails(cache):
+    """Another user's file or one held open cannot be removed: the new snapshot is still written and used."""
+    Gazetteer()
+    (f,) = cache.glob("gazetteer-syria-*.pickle")
+    stuck = f.with_name(f.name[:-len("0" * 24 + ".pickle")] + "0" * 24 + ".pickle")
+    stuck.mkdir()  # unlink() of a folder fails (IsADirectoryError), as for a file we may not remove
+    f.unlink()
+    Gazetteer()  # builds and writes, then fails to remove the stuck one: no error
+    assert stuck.is_dir() and snapshot.load(("syria",)) is not None

@@ -68,11 +68,17 @@ def digest(packs: tuple[str, ...]) -> bytes:
     return h.digest()
 
 
+def _prefix(packs: tuple[str, ...]) -> str:
+    """Snapshots of one installation (two installs sharing a cache folder keep their own)."""
+    where = hashlib.sha256(str(resources.files("harmledger")).encode()).hexdigest()[:8]
+    return f"gazetteer-{'+'.join(packs)}-{where}-"
+
+
 def path(packs: tuple[str, ...], dig: bytes | None = None) -> Path | None:
     d = cache_dir()
     if d is None:
         return None
-    return d / f"gazetteer-{'+'.join(packs)}-{(dig or digest(packs)).hex()[:24]}.pickle"
+    return d / f"{_prefix(packs)}{(dig or digest(packs)).hex()[:24]}.pickle"
 
 
 def load(packs: tuple[str, ...]) -> dict[str, Any] | None:
@@ -134,7 +140,10 @@ def save(packs: tuple[str, ...], state: dict[str, Any]) -> Path | None:
             raise
     except OSError:
         return None  # a read-only home: every start builds, nothing breaks
-    for old in p.parent.glob(f"gazetteer-{'+'.join(packs)}-*.pickle"):  # snapshots of earlier files
+    for old in p.parent.glob(f"{_prefix(packs)}*.pickle"):  # this installation's snapshots of earlier files
         if old != p:
-            old.unlink(missing_ok=True)
+            try:
+                old.unlink(missing_ok=True)
+            except OSError:
+                pass  # another user's file, or one held open: left, never a reason to fail
     return p
