@@ -168,3 +168,40 @@ def test_the_incident_page_opens_with_a_documenters_summary_and_the_grade_reason
     assert "12–14 killed, 2016-02-15, attributed to Russian Armed Forces by 2 of 2 sources" in page
     assert "grade: <b>corroborated</b> — 2 independent sources report it" in page and "exact place" in page
     assert "<td dir='auto'>" in page
+
+
+def test_reader_claims_are_listed_apart_and_never_counted(tmp_path, dev_units):
+    """Issue 13: a claim read from a comment under a report ("Civilians … were killed by a rocket!", a real
+    YouTube comment of the generalisation set's dev split) is shown on the report's incident page under
+    "Readers also claim", linked to the stored page, and is no claim of the incident, of any incident, of
+    the tallies or of the map."""
+    import json as _json
+    from importlib import resources
+
+    from harmledger.ingest import ReadError, read
+
+    units = {u["id"]: u for u in map(_json.loads, resources.files("harmledger.evaluation").joinpath(
+        "enset/units.jsonl").read_text("utf-8").splitlines()) if u.get("id")}
+    comment = units["e0377"]
+    assert comment["split"] == "dev" and comment["source"] == "yt_comment"
+    page = {"text": dev_units["u0000"]["text"], "published": "2016-02-13", "publisher": "Blog",
+            "comments": [{"text": comment["text"], "author": "reader"}]}
+    jl = tmp_path / "page.jsonl"
+    jl.write_text(_json.dumps(page, ensure_ascii=False) + "\n", "utf-8")
+    docs = [d for d in read([jl]) if not isinstance(d, ReadError)]
+    lg = resolved_ledger(tmp_path / "l.db", docs)
+    with lg.engine.connect() as conn:
+        readers = conn.exec_driver_sql("SELECT id FROM claims WHERE from_comment").fetchall()
+        in_incidents = conn.exec_driver_sql("SELECT count(*) FROM incident_claims ic JOIN claims c ON "
+                                            "c.id = ic.claim_id WHERE c.from_comment").scalar()
+    assert readers and in_incidents == 0
+    (inc,) = [r for r in lg.incidents()]
+    client = TestClient(create_app(ledger=lg))
+    d = client.get(f"/api/incidents/{inc['id']}").json()
+    assert [c["claim_id"] for c in d["reader_claims"]] == [r.id for r in readers]
+    assert all(not c["claim"].get("from_comment") for c in d["claims"])
+    html_page = client.get(f"/incidents/{inc['id']}").text
+    assert "Readers also claim" in html_page and "<mark>" in html_page.split("Readers also claim")[1]
+    assert f"#claim-{readers[0].id}" in html_page
+    m = client.get("/api/map").json()
+    assert m["total"] == 1  # the comment's claim made no incident of its own

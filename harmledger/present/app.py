@@ -160,8 +160,10 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             "captured_at": c.captured_at, "ingested_at": c.ingested_at}} for c in lg.incident_claim_rows(incident_id)]
         reacts = lg.incident_reactions(incident_id)
         (base,) = with_control([dict(row._mapping)])
+        readers = [{"claim_id": r.id, "claim": json.loads(r.json), "document": {
+            "doc": r.doc, "publisher": r.publisher, "source": r.source}} for r in lg.reader_claims(incident_id)]
         return {**base, "claims": items, "contested_by": reacts["summary"]["contested_by"],
-                "reactions": reacts}
+                "reactions": reacts, "reader_claims": readers}
 
     def tally_by(by: str) -> tuple[list[str], list[dict[str, Any]]]:
         keys = [k for k in by.split(",") if k]
@@ -431,6 +433,8 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
                           f"</li>" for ev in evs)
         history = f"<h2>Audit history</h2><ul>{history}</ul>" if history else ""
         reactions = reactions_html(d["reactions"]["summary"], d["reactions"]["reactions"])
+        if d["reader_claims"]:  # kept apart: what readers assert is theirs, never a source of this incident
+            reactions += reader_claims_html(d["reader_claims"])
         # <bdi>: an Arabic place name must not turn the date beside it around
         return page(incident_id, f"<h1><bdi>{e(d['place_name'] or 'place unknown')}</bdi> · "
                                  f"{e(d['date_start'] or '?')}</h1>"
@@ -553,6 +557,20 @@ def summary_line(d: dict[str, Any]) -> str:
         who = f"no perpetrator named ({n} source{'s' if n != 1 else ''})"
     return (f"<p class='summary'><b>{e(what)} in {where}</b> — {e(', '.join(figures + [when]))}, "
             f"{e(who)}</p>")
+
+
+def reader_claims_html(rows: list[dict[str, Any]]) -> str:
+    """"Readers also claim": claims read from the comments under an incident's reports, each with its evidence
+    and a link to it in the stored page — the commenters' words, apart from the incident's sources."""
+    e = html.escape
+    trs = "".join(
+        f"<tr class='reader-claim'><td dir='auto'>"
+        f"{highlight(c['claim'].get('quote') or c['claim']['text'], c['claim'])}</td><td class='meta'>"
+        f"<a href='/documents/{e(c['document']['doc'])}#claim-{c['claim_id']}'>"
+        f"{e(c['document']['publisher'] or c['document']['source'])}</a></td></tr>" for c in rows)
+    return ("<h2>Readers also claim</h2><p class='meta'>Claims read from the comments under these reports. They "
+            "are the commenters' words: not sources of this incident, and never counted in its figures, the "
+            "tallies or the map.</p><table><tr><th>comment</th><th>under</th></tr>" + trs + "</table>")
 
 
 def facts_html(d: dict[str, Any]) -> str:

@@ -787,6 +787,19 @@ class Ledger:
         with self.engine.connect() as conn:
             return list(conn.execute(q))
 
+    def reader_claims(self, incident_id: str) -> list[Any]:
+        """Claims read from the comment threads under the articles of an incident ("readers also claim"):
+        stored as the comments', never part of any incident, tally or map (issue 13). Each row has the claim's
+        id, quote, JSON and its document's ``doc``, ``publisher`` and ``source``."""
+        docs = (select(claims.c.doc)
+                .select_from(incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id))
+                .where(incident_claims.c.incident_id == incident_id, claims.c.from_comment.is_(False)))
+        q = (select(claims.c.id, claims.c.quote, claims.c.json, documents.c.doc, documents.c.publisher,
+                    documents.c.source).select_from(claims.join(documents, documents.c.doc == claims.c.doc))
+             .where(claims.c.from_comment.is_(True), claims.c.doc.in_(docs)).order_by(claims.c.id))
+        with self.engine.connect() as conn:
+            return list(conn.execute(q))
+
     # ------------------------------------------------------------------ reactions
     def reactions(self, doc: str) -> list[dict[str, Any]]:
         """The reactions stored for one document, in thread order."""
