@@ -6,6 +6,7 @@ to the test's temp dir."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -26,11 +27,37 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 PAYLOAD = "<script>window.__pwned=1;alert('x')</script><img src=x onerror=\"window.__pwned=2\">"
 
 
+@contextlib.contextmanager
+def serving(app):  # noqa: ANN001, ANN201 - a FastAPI app; yields its base URL
+    """The app on a free local port, in a thread, for as long as the block runs."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    t = threading.Thread(target=srv.run, daemon=True)
+    t.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        t.join(timeout=10)
+
+
+def shots_dir(tmp_path):  # noqa: ANN001, ANN201
+    """Where screenshots go: $HARMLEDGER_SHOTS (to look at them), else the test's temp dir."""
+    shots = os.environ.get("HARMLEDGER_SHOTS")
+    return tmp_path if not shots else __import__("pathlib").Path(shots)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, dev_units):
     import json
-
-    import uvicorn
 
     from harmledger.ingest import ReadError, read
     from harmledger.present.app import create_app
@@ -50,19 +77,8 @@ def server(tmp_path_factory, dev_units):
     docs += [d for d in read([jl]) if not isinstance(d, ReadError)]
     lg = resolved_ledger(tmp / "l.db", docs)
     assert lg.stats()["reactions"] == 2
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(ledger=lg), host="127.0.0.1", port=port, log_level="warning"))
-    t = threading.Thread(target=srv.run, daemon=True)
-    t.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", lg
-    srv.should_exit = True
-    t.join(timeout=10)
+    with serving(create_app(ledger=lg)) as url:
+        yield url, lg
 
 
 def _loaded(page) -> None:  # noqa: ANN001
@@ -228,8 +244,7 @@ def test_brushing_choropleth_keyboard_and_the_incident_inset(server, tmp_path):
 
     url, lg = server
     require_map_assets()
-    shots = os.environ.get("HARMLEDGER_SHOTS")  # keep the screenshots somewhere to look at them
-    out = tmp_path if not shots else __import__("pathlib").Path(shots)
+    out = shots_dir(tmp_path)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_context(viewport={"width": 1200, "height": 1000}).new_page()
@@ -322,29 +337,17 @@ def test_more_incidents_than_the_page_holds_are_filtered_by_the_server(server, t
     """When the ledger holds more incidents than /api/map sends at once (here a limit of 20), the overview
     says the map shows the first ones, and every filter goes to the server: the list then holds exactly
     the ledger's matching incidents (up to the limit) and the count is the ledger's."""
-    import uvicorn
     from playwright.sync_api import sync_playwright
 
     from harmledger.present.app import create_app
 
     _url, lg = server
     require_map_assets()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(ledger=lg, map_limit=20), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    t = threading.Thread(target=srv.run, daemon=True)
-    t.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    try:
+    with serving(create_app(ledger=lg, map_limit=20)) as url:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             page = browser.new_context(viewport={"width": 1200, "height": 1000}).new_page()
-            page.goto(f"http://127.0.0.1:{port}/")
+            page.goto(url + "/")
             _loaded(page)
             total = lg.stats()["incidents"]
             assert int(page.evaluate("document.body.dataset.total")) == total > 20
@@ -356,9 +359,6 @@ def test_more_incidents_than_the_page_holds_are_filtered_by_the_server(server, t
             assert int(page.evaluate("document.body.dataset.total")) == len(want) > 0
             assert page.locator("#list tbody tr").count() == min(20, len(want))
             browser.close()
-    finally:
-        srv.should_exit = True
-        t.join(timeout=10)
 
 
 def test_arabic_reports_read_right_to_left_with_their_evidence_marked(tmp_path):
@@ -368,7 +368,6 @@ def test_arabic_reports_read_right_to_left_with_their_evidence_marked(tmp_path):
     import json
     import unicodedata
 
-    import uvicorn
     from playwright.sync_api import sync_playwright
 
     from harmledger.present.app import create_app
@@ -379,23 +378,12 @@ def test_arabic_reports_read_right_to_left_with_their_evidence_marked(tmp_path):
     lg = resolved_ledger(tmp_path / "ar.db", docs)
     incs = [r for r in lg.incidents() if r["perpetrators"] and r["place_name"]]
     assert incs
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(ledger=lg), host="127.0.0.1", port=port, log_level="warning"))
-    t = threading.Thread(target=srv.run, daemon=True)
-    t.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    shots = os.environ.get("HARMLEDGER_SHOTS")
-    out = tmp_path if not shots else __import__("pathlib").Path(shots)
-    try:
+    out = shots_dir(tmp_path)
+    with serving(create_app(ledger=lg)) as url:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
-            page.goto(f"http://127.0.0.1:{port}/incidents/{incs[0]['id']}")
+            page.goto(f"{url}/incidents/{incs[0]['id']}")
             cell = page.locator("td[dir=auto] div[dir=auto]").first  # the element that holds the quote
             assert page.evaluate("e => getComputedStyle(e).direction", cell.element_handle()) == "rtl"
             h1 = page.locator("h1").inner_text()
@@ -412,6 +400,3 @@ def test_arabic_reports_read_right_to_left_with_their_evidence_marked(tmp_path):
             assert all(m in original for m in pre.locator("mark").all_inner_texts())
             page.screenshot(path=str(out / "document-ar.png"), full_page=True)
             browser.close()
-    finally:
-        srv.should_exit = True
-        t.join(timeout=10)
