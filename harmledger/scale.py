@@ -1,14 +1,16 @@
 """Scale stage: the same extraction on Dask, from one laptop core to a cluster.
 
-The inputs are partitioned by file (a WARC archive, a JSONL shard, an HTML page or a directory's
-files). Each partition is read, prefiltered and extracted on a Dask worker, and written as one Parquet
-**claim shard** (its documents with their original bytes and capture metadata, and their claims as
-JSON). A finished shard is named after its input (path, size, modification time, options and the
-harmledger version) and written atomically, so a re-run skips it: runs are resumable. The driver then
-reads the shards in input order — giving exactly the claims, in the same order, as the in-process
-engine — and, for ``ingest``, stores them in the ledger and resolves incidents.
+The inputs are cut into partitions sized by bytes (:func:`plan`): small files grouped in input order, a
+big JSONL file cut at line ends and a big WARC archive at record starts. Each partition is read,
+prefiltered and extracted on a Dask worker, and written as one Parquet **claim shard** (its documents with
+their original bytes and capture metadata, and their claims as JSON). A finished shard is named after its
+pieces (path, size, modification time, share), the options and the harmledger version, and written
+atomically, so a re-run skips it: runs are resumable. The driver takes the shards back in input order as
+each is done — giving exactly the claims, in the same order, as the in-process engine — and, for
+``ingest``, stores them in the ledger and resolves incidents.
 
-Workers only need harmledger installed; the gazetteer and lexicons load once per worker process.
+Workers only need harmledger installed; the gazetteer and lexicons load once per worker process, when it
+starts (a worker plugin). ``--jobs N`` (:func:`local_pool`) is the in-process engine's own parallelism.
 """
 
 from __future__ import annotations
