@@ -113,6 +113,13 @@ def _pool(jobs: int, ex: Any):  # noqa: ANN202 - a multiprocessing Pool or None
         raise click.UsageError(str(e)) from None
 
 
+def _noting(docs: Iterator[Document], seen: list[str]) -> Iterator[Document]:
+    """The documents, each one's id noted in ``seen`` as it passes."""
+    for d in docs:
+        seen.append(d.doc)
+        yield d
+
+
 def _check_published(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     from .ingest import strict_date
 
@@ -409,6 +416,7 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
     ledger = _open(db, create=True)
     stats: Counter[str] = Counter()
     dropped: dict[str, int] = {}
+    seen: list[str] = []  # the documents read (stored now or already)
     engine, jobs = _engine(engine, jobs, paths, workers, scheduler, dask_min_mb)
     if engine == "dask":
         from .scale import read_shard
@@ -416,7 +424,9 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
         def stored() -> Iterator[tuple[Document, list[dict[str, Any]]]]:  # each shard stored as it arrives
             for r in run_dask(paths, shard_dir, workers, scheduler, published, prefilter, progress, partition_mb):
                 stats["errors"] += len(r.errors)
-                yield from read_shard(r.shard)
+                for d, cs in read_shard(r.shard):
+                    seen.append(d.doc)
+                    yield d, cs
 
         st = ledger.ingest_extracted(stored())
     else:
@@ -427,8 +437,8 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
         try:
             with _progress(progress) as bar:
                 task = bar.add_task("ingesting", total=None)
-                st = ledger.ingest(read_documents(paths, stats, published=published, prefilter=prefilter,
-                                                  dropped=dropped), ex.extract_document,
+                st = ledger.ingest(_noting(read_documents(paths, stats, published=published, prefilter=prefilter,
+                                                          dropped=dropped), seen), ex.extract_document,
                                    on_document=lambda d, n: bar.advance(task),
                                    extract_batch=batch_extractor(pool) if pool else None, batch=200 if pool else 50)
         finally:
@@ -438,7 +448,19 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
     for line in st.failed:
         click.echo(line, err=True)
     _report_dropped(dropped)
+    if published:  # a page stored before without a date takes the one given now, as an audited edit
+        before = set(ledger.undated_documents())
+        for doc in dict.fromkeys(d for d in seen if d in before):
+            ledger.set_published(doc, published, actor=os.environ.get("USER"))
+            click.echo(f"harmledger: {doc[:12]}… (stored before, undated) now published {published} "
+                       "(an audited set-published event)", err=True)
     res = ledger.resolve(window_days=window_days)
+    undated = len(ledger.undated_documents())
+    if undated:
+        click.echo(f"harmledger: {undated} document(s) in the ledger have no publication date (none on the page, "
+                   "none given with --published): their incidents are dated only by what their text says; "
+                   "`harmledger document undated` lists them, `harmledger document set-published DOC YYYY-MM-DD` "
+                   "dates one", err=True)
     refused = f", {st.errors} not stored" if st.errors else ""
     click.echo(f"ingested {st.documents} new documents ({st.duplicates} already in the ledger, {errors} unreadable"
                f"{refused}), {st.claims} claims, {st.reactions} comment reactions; {res['incidents']} incidents")
@@ -879,6 +901,35 @@ def _find_ged(ged_path: str | None) -> str | None:
         if cand.exists():
             return str(cand)
     return None
+
+
+@main.group("document")
+def document_group() -> None:
+    """Stored documents: their dates (the original bytes and text are never changed)."""
+
+
+@document_group.command("set-published")
+@click.argument("doc")
+@click.argument("published", metavar="YYYY-MM-DD")
+@DB_OPTION
+@ACTOR
+def set_published_cmd(doc: str, published: str, db: str | None, actor: str | None) -> None:
+    """Date a stored document (its SHA-256 id): an audited event that names the date it replaces; incidents
+    whose reports' text gives no date take this one."""
+    try:
+        seq = _open(db).set_published(doc, published, actor=actor)
+    except (KeyError, ValueError) as e:
+        raise click.ClickException(str(e).strip("'\"")) from None
+    click.echo(f"{doc[:12]}… already published {published}: nothing recorded" if seq is None else
+               f"published {published} recorded as event {seq}; incidents re-resolved")
+
+
+@document_group.command("undated")
+@DB_OPTION
+def undated_cmd(db: str | None) -> None:
+    """The stored documents with no publication date, one id a line (date them with `set-published`)."""
+    for d in _open(db).undated_documents():
+        click.echo(d)
 
 
 @main.group("eval", invoke_without_command=True)

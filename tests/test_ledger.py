@@ -229,3 +229,24 @@ def test_batched_writes_store_what_one_at_a_time_stores(tmp_path, dev_units):
         lg.close()
     assert dumps[0] == dumps[1]
     assert len(dumps[0]["claims"]) > 100 and len(dumps[0]["events"]) == 2 * 120
+
+
+def test_dating_an_undated_document_is_an_audited_edit_on_every_backend(ledger, dev_units):
+    """Issue 13: a report stored with no date is dated by `set_published` (SQLite and PostgreSQL): one event
+    naming the date it replaces, its claims' rows follow, incidents re-resolved and dated by it, `verify`
+    intact; a later hand edit of the date column is caught as tampering."""
+    uid = next(u for u in sorted(dev_units) if dev_units[u]["source"] == "ged2016")
+    doc = make_doc(dev_units[uid]["text"], None, "SOHR")  # type: ignore[arg-type]
+    ledger.ingest([doc], get_extractor().extract_document)
+    ledger.resolve()
+    assert ledger.undated_documents() == [doc.doc]
+    assert all(r["date_start"] is None for r in ledger.incidents())
+    seq = ledger.set_published(doc.doc, "2016-02-15", actor="analyst1")
+    assert seq is not None and ledger.set_published(doc.doc, "2016-02-15") is None
+    assert ledger.undated_documents() == []
+    assert {r["date_start"] for r in ledger.incidents()} == {"2016-02-15"}
+    rep = ledger.verify()
+    assert not rep.problems and not rep.incomplete
+    with ledger.engine.begin() as conn:
+        conn.execute(text("UPDATE documents SET published = '2016-02-16'"))
+    assert any("published" in p.what for p in ledger.verify().problems)

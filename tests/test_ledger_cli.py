@@ -75,3 +75,53 @@ def test_ledger_commands_end_to_end(tmp_path, dev_units):
     con.close()
     v = run("verify", "--db", db)
     assert v.returncode == 1 and "TAMPERED event" in v.stderr
+
+
+def test_an_undated_page_is_flagged_and_dated_by_an_audited_edit(tmp_path, dev_units):
+    """Issue 13: real dev-set reports saved as .txt pages carry no date. `ingest` says so; their incidents
+    are undated; `document set-published` dates one as an audited event that names the date it replaces
+    (the original untouched, `verify` intact), its incident takes the report's date and the page says the
+    date is the report's; `ingest --published` dates a page stored before without one; setting the same
+    date again records nothing."""
+    texts = [dev_units[u]["text"] for u in sorted(dev_units) if dev_units[u]["source"] == "ged2016"][:2]
+    pages = []
+    for k, t in enumerate(texts):
+        p = tmp_path / f"page{k}.txt"
+        p.write_text(t + "\n", "utf-8")
+        pages.append(p)
+    db = str(tmp_path / "l.db")
+    r = run("ingest", str(pages[0]), str(pages[1]), "--db", db, "--no-progress")
+    assert r.returncode == 0 and "2 document(s) in the ledger have no publication date" in r.stderr
+    undated = run("document", "undated", "--db", db).stdout.split()
+    assert len(undated) == 2
+    con = sqlite3.connect(db)
+    doc0 = con.execute("SELECT doc FROM documents WHERE raw = ?", (pages[0].read_bytes(),)).fetchone()[0]
+    raw_before = con.execute("SELECT raw, text FROM documents WHERE doc = ?", (doc0,)).fetchone()
+    assert con.execute("SELECT count(*) FROM incidents WHERE date_start IS NOT NULL").fetchone()[0] == 0
+    con.close()
+    r = run("document", "set-published", doc0, "2016-02-15", "--db", db, "--actor", "analyst1")
+    assert r.returncode == 0 and "recorded as event" in r.stdout, r.stderr
+    con = sqlite3.connect(db)
+    actor, payload = con.execute("SELECT actor, payload FROM events WHERE kind = 'set-published'").fetchone()
+    assert actor == "analyst1" and json.loads(payload) == {"doc": doc0, "published": "2016-02-15", "previous": None}
+    assert con.execute("SELECT raw, text FROM documents WHERE doc = ?", (doc0,)).fetchone() == raw_before
+    (inc,) = con.execute("SELECT i.id, i.date_start FROM incidents i JOIN incident_claims ic ON ic.incident_id = i.id "
+                         "JOIN claims c ON c.id = ic.claim_id WHERE c.doc = ?", (doc0,)).fetchall()
+    con.close()
+    assert inc[1] == "2016-02-15"
+    v = run("verify", "--db", db)
+    assert v.returncode == 0, v.stdout + v.stderr
+    assert "nothing recorded" in run("document", "set-published", doc0, "2016-02-15", "--db", db).stdout
+    assert run("document", "set-published", doc0, "2016-02-30", "--db", db).returncode != 0  # no such day
+    from fastapi.testclient import TestClient
+
+    from harmledger.present.app import create_app
+    from harmledger.store import Ledger
+
+    page = TestClient(create_app(ledger=Ledger(db, create=False))).get(f"/incidents/{inc[0]}").text
+    assert "the reports&#x27; publication date" in page or "the reports' publication date" in page
+    # the other page, stored before without a date, is dated by `ingest --published`
+    r = run("ingest", str(pages[1]), "--db", db, "--published", "2016-03-01", "--no-progress")
+    assert r.returncode == 0 and "now published 2016-03-01" in r.stderr
+    assert run("document", "undated", "--db", db).stdout.split() == []
+    assert run("verify", "--db", db).returncode == 0

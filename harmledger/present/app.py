@@ -470,8 +470,10 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             spans += evidence_spans(cj)
             anchors.setdefault((cj.get("quote_span") or cj["span"])[0], f"claim-{cid}")
         text = mark_text(d["text"], spans, anchors)
+        published = (e(d["published"]) if d["published"] else
+                     "<b class='undated'>no date</b> (none on the page; `harmledger document set-published`)")
         return page(doc[:12], f"<h1>{e(d['title'] or d['source'])}</h1><p class='meta'>sha256 {e(d['doc'])} · "
-                              f"{e(d['publisher'] or '')} · published {e(d['published'] or '?')} · "
+                              f"{e(d['publisher'] or '')} · published {published} · "
                               f"{'captured ' + e(d['captured_at']) + ' · ' if d.get('captured_at') else ''}ingested "
                               f"{e(d['ingested_at'])} · {len(d['claim_ids'])} claims, evidence marked</p>"
                               f"<pre dir='auto' style='white-space:pre-wrap'>{text}</pre>"
@@ -584,7 +586,17 @@ def facts_html(d: dict[str, Any]) -> str:
         return ", ".join(v[0] if isinstance(v, list) else v for v in out) or "—"
 
     prec = lab["precision"].get(str(d.get("where_prec")), "unknown") if d.get("where_prec") else "unknown"
-    rows = [("killed", count_range(d, "killed")), ("injured", count_range(d, "injured")),
+    when = d.get("date_start") or "undated"
+    if d.get("date_end") and d["date_end"] != d.get("date_start"):
+        when += f" to {d['date_end']}"
+    if any((c["claim"].get("date") or {}).get("start") for c in d.get("claims", [])):
+        basis = "read from the reports' text"
+    elif d.get("date_start"):
+        basis = "the reports' publication date: their text gives none"
+    else:
+        basis = "no report gives a date (see `harmledger document set-published`)"
+    rows = [("date", f"{e(when)} <span class='meta'>({e(basis)})</span>"),
+            ("killed", count_range(d, "killed")), ("injured", count_range(d, "injured")),
             ("perpetrators", e(names(d.get("perpetrators"), actors))),
             ("means", e(names(d.get("means"), lab["means"]))),
             ("targets", e(names(d.get("targets"), lab["targets"]))),

@@ -82,7 +82,7 @@ INCIDENT_CHECKED_V3 = ("killed_min", "killed_max", "injured_min", "injured_max",
                        "injured_vague", "n_implausible")
 INCIDENT_CHECKED = tuple(c.name for c in incidents.columns if c.name != "id")
 # events after which the incidents must be derived again
-CHANGES_INCIDENTS = ("ingested", "extracted", "merge", "split", "set-grade", "note", "undo")
+CHANGES_INCIDENTS = ("ingested", "extracted", "merge", "split", "set-grade", "note", "undo", "set-published")
 
 
 def incidents_digest(inc_rows: list[dict[str, Any]], link_rows: list[dict[str, Any]], v: int = DIGEST_V) -> str:
@@ -700,6 +700,37 @@ class Ledger:
 
         return self.transact(tx)
 
+    def set_published(self, doc: str, published: str, actor: str | None = None) -> int | None:
+        """Record a document's publication date (an undated page dated by an analyst, issue 13) as an audited
+        ``set-published`` event naming the date it replaces, and re-resolve, in one transaction: the original
+        bytes and text are untouched; incidents whose reports' text gives no date take this one (and say so).
+        None when the document already has this date (no event); KeyError for a document not stored."""
+        from ..ingest import strict_date
+
+        if strict_date(published) is None:
+            raise ValueError(f"{published!r} is not a calendar date (YYYY-MM-DD)")
+
+        def tx(conn: Connection) -> int | None:
+            row = conn.execute(select(documents.c.published).where(documents.c.doc == doc)).first()
+            if row is None:
+                raise KeyError(f"no document {doc}")
+            if row.published == published:
+                return None
+            conn.execute(documents.update().where(documents.c.doc == doc).values(published=published))
+            conn.execute(claims.update().where(claims.c.doc == doc).values(published=published))
+            seq = self.append_event(conn, "set-published", doc,
+                                    {"doc": doc, "published": published, "previous": row.published}, actor=actor)
+            self._resolve_tx(conn, None, actor)
+            return seq
+
+        return self.transact(tx)
+
+    def undated_documents(self) -> list[str]:
+        """Documents with no publication date (neither on the page nor given at ingest)."""
+        with self.engine.connect() as conn:
+            return [r.doc for r in conn.execute(select(documents.c.doc).where(documents.c.published.is_(None))
+                                                .order_by(documents.c.doc))]
+
     def undo(self, seq: int, actor: str | None = None) -> int:
         """Reverse an analyst edit by appending an ``undo`` event (nothing is deleted), and re-resolve."""
         def tx(conn: Connection) -> int:
@@ -878,6 +909,9 @@ class Ledger:
                     p = {}
                 if r.kind == "ingested":
                     ingested[p.get("doc", "")] = p
+                elif r.kind == "set-published" and p.get("doc") in ingested:
+                    # an analyst's date replaces the recorded one (the event names the one it replaces)
+                    ingested[p["doc"]] = {**ingested[p["doc"]], "published": p.get("published")}
                 elif r.kind == "extracted":
                     extracted[p.get("doc", "")] = p.get("claims", [])
                 elif r.kind == "reacted":
