@@ -245,6 +245,10 @@ def test_dating_an_undated_document_is_an_audited_edit_on_every_backend(ledger, 
     assert seq is not None and ledger.set_published(doc.doc, "2016-02-15") is None
     assert ledger.undated_documents() == []
     assert {r["date_start"] for r in ledger.incidents()} == {"2016-02-15"}
+    assert set(ledger.date_basis().values()) == {"report"}
+    ledger.ingest([REPORTS[1]], get_extractor().extract_document)  # "… struck the market in Saraqib yesterday"
+    ledger.resolve()
+    assert sorted(ledger.date_basis().values()) == ["report", "text"]
     rep = ledger.verify()
     assert not rep.problems and not rep.incomplete
     with ledger.engine.begin() as conn:

@@ -120,6 +120,11 @@ def test_an_undated_page_is_flagged_and_dated_by_an_audited_edit(tmp_path, dev_u
 
     page = TestClient(create_app(ledger=Ledger(db, create=False))).get(f"/incidents/{inc[0]}").text
     assert "the reports&#x27; publication date" in page or "the reports' publication date" in page
+    # every export says where the date comes from
+    exp = run("export", "--db", db, "--format", "csv", "--out", "-")
+    rows = list(csv.DictReader(exp.stdout.splitlines()))
+    basis = {r["id"]: r["date_basis"] for r in rows}
+    assert basis[inc[0]] == "report" and set(basis.values()) <= {"report", ""}
     # the other page, stored before without a date, is dated by `ingest --published`
     r = run("ingest", str(pages[1]), "--db", db, "--published", "2016-03-01", "--no-progress")
     assert r.returncode == 0 and "now published 2016-03-01" in r.stderr

@@ -9,6 +9,8 @@ Conventions of the UCDP/ACLED-style exports:
 * ACLED columns: ``event_type``/``sub_event_type`` from the means; ``fatalities`` the most conservative
   figure (the lowest reported; no fatalities invented: unknown is 0 only in ACLED's own convention, so
   we leave it empty); ``notes`` quote the evidence of the incident's first claim.
+* ``date_basis`` (every format): ``text`` when a report's text gives the date, ``report`` when none does and
+  the date is its reports' publication date, empty for an undated incident.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from typing import Any
 from ..control import CONTROL_FIELDS, STALENESS_DAYS, annotate
 from ..store import Ledger
 
-INCIDENT_FIELDS = ["id", "date_start", "date_end", "place_name", "admin1", "admin2", "country", "lat", "lon",
-                   "where_prec", "killed_min", "killed_max", "killed_plus", "killed_vague", "injured_min",
+INCIDENT_FIELDS = ["id", "date_start", "date_end", "date_basis", "place_name", "admin1", "admin2", "country", "lat",
+                   "lon", "where_prec", "killed_min", "killed_max", "killed_plus", "killed_vague", "injured_min",
                    "injured_max", "injured_plus", "injured_vague", "victims", "perpetrators", "means", "targets",
                    "grade", "grade_by", "n_claims", "n_documents", "n_sources", "n_implausible", "first_report",
                    "last_report", "notes", *CONTROL_FIELDS]
@@ -99,6 +101,9 @@ def export(lg: Ledger, fmt: str, out: str | Path, *, staleness_days: int = STALE
     output); returns rows. Each incident carries who held the ground there and then (``control``,
     ``control_layer``, ``control_date``…; null when the ledger holds no control layer)."""
     rows = annotate(lg, [dict(r) for r in lg.incidents(order="date")], staleness_days=staleness_days)
+    basis = lg.date_basis()  # "text": the reports' text gives the date; "report": their publication date
+    for r in rows:
+        r["date_basis"] = basis.get(r["id"])
     path = out
     if fmt == "csv":
         _write_csv(path, INCIDENT_FIELDS, rows)
@@ -124,7 +129,8 @@ def export(lg: Ledger, fmt: str, out: str | Path, *, staleness_days: int = STALE
         quotes = _first_quotes(lg)
         out_rows = [{
             "id": r["id"], "date_start": r["date_start"], "date_end": r["date_end"],
-            "date_prec": _date_prec(r["date_start"], r["date_end"]), "where_coordinates": r["place_name"],
+            "date_prec": _date_prec(r["date_start"], r["date_end"]), "date_basis": r["date_basis"],
+            "where_coordinates": r["place_name"],
             "where_prec": r["where_prec"], "adm_1": r["admin1"], "adm_2": r["admin2"], "country": r["country"],
             "latitude": r["lat"], "longitude": r["lon"], "side_a": r["perpetrators"],
             "best": r["killed_min"], "low": r["killed_min"], "high": r["killed_max"],
@@ -142,7 +148,7 @@ def export(lg: Ledger, fmt: str, out: str | Path, *, staleness_days: int = STALE
             et, st = ACLED_TYPES.get(first_means, ("Violence against civilians", "Attack"))
             prec = r["where_prec"]
             out_rows.append({
-                "event_id_cnty": r["id"], "event_date": r["date_start"],
+                "event_id_cnty": r["id"], "event_date": r["date_start"], "date_basis": r["date_basis"],
                 "year": r["date_start"][:4] if r["date_start"] else None, "event_type": et, "sub_event_type": st,
                 "actor1": r["perpetrators"], "country": r["country"], "admin1": r["admin1"], "admin2": r["admin2"],
                 "location": r["place_name"], "latitude": r["lat"], "longitude": r["lon"],

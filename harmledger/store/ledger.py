@@ -725,6 +725,17 @@ class Ledger:
 
         return self.transact(tx)
 
+    def date_basis(self) -> dict[str, str]:
+        """Incident id → where its date comes from: ``text`` (a claim's text gives a date) or ``report`` (no
+        claim's text does: its reports' publication date); undated incidents are left out."""
+        with self.engine.connect() as conn:
+            from_text = {r.incident_id for r in conn.execute(
+                select(incident_claims.c.incident_id).select_from(
+                    incident_claims.join(claims, claims.c.id == incident_claims.c.claim_id))
+                .where(claims.c.date_start.is_not(None)).distinct())}
+            dated = [r.id for r in conn.execute(select(incidents.c.id).where(incidents.c.date_start.is_not(None)))]
+        return {i: "text" if i in from_text else "report" for i in dated}
+
     def undated_documents(self) -> list[str]:
         """Documents with no publication date (neither on the page nor given at ingest)."""
         with self.engine.connect() as conn:
