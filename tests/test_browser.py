@@ -105,6 +105,10 @@ def test_overview_map_filters_incident_source_and_no_script_runs(server, tmp_pat
         assert page.locator(".incident-marker, .marker-cluster").count() >= 5  # markers, clustered when dense
         assert page.locator("svg.timeline rect.bar").count() >= 2
         assert page.locator("#list tbody tr").count() >= 10
+        # the timeline says how many dates are the reports' publication dates (their text gives none)
+        by_report = sum(1 for v in lg.date_basis().values() if v == "report")
+        assert by_report and f"{by_report} dated by their reports' publication" in page.locator(
+            "#timeline-note").inner_text()
         page.screenshot(path=str(tmp_path / "overview.png"))
         # filter by perpetrator: map, timeline and list follow
         page.select_option("select[name=perpetrator]", "russia")

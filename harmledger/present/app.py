@@ -130,6 +130,16 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             layers_cache["ids"], layers_cache["reader"] = ids, reader_for(lg)
         return annotate_with(layers_cache["reader"], rows)
 
+    basis_cache: dict[str, Any] = {"head": None, "basis": {}}
+
+    def date_basis() -> dict[str, str]:
+        """:meth:`Ledger.date_basis`, computed again only when an event was appended since."""
+        with lg.engine.connect() as conn:
+            head = conn.execute(select(func.max(events.c.seq))).scalar()
+        if head != basis_cache["head"]:
+            basis_cache["head"], basis_cache["basis"] = head, lg.date_basis()
+        return basis_cache["basis"]
+
     def with_contested(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         contested = lg.contested_counts([r["id"] for r in rows])
         for r in rows:
@@ -193,6 +203,9 @@ def create_app(db: str | None = None, ledger: Ledger | None = None, *, allow_edi
             "id", "date_start", "date_end", "place_name", "admin1", "lat", "lon", "where_prec", "killed_min",
             "killed_max", "killed_plus", "killed_vague", "injured_min", "injured_max", "injured_plus",
             "injured_vague", "perpetrators", "means", "targets", "grade", "n_sources")])
+        basis = date_basis()
+        for r in rows:  # where each date comes from: the reports' text, or their publication date
+            r["date_basis"] = basis.get(r["id"])
         # plain JSON types already: written directly (FastAPI's generic encoder takes ~1 s on 20,000 rows)
         body = json.dumps({"total": total, "truncated": total > len(rows), "items": rows}, ensure_ascii=False,
                           separators=(",", ":"), default=_plain)

@@ -278,9 +278,10 @@
     const months = new Map();
     let outside = 0;
     const [lo, hi] = cfg.dateRange || ["0000-01-01", "9999-12-31"];
-    let undated = 0;
+    let undated = 0, byReport = 0;
     for (const r of items) {
       if (!r.date_start) { undated += 1; continue; } // no report gives a date: listed, not plotted
+      if (r.date_basis === "report") byReport += 1; // the text gives none: dated by its reports' publication
       if (r.date_start < lo || r.date_start > hi) { outside += 1; continue; } // a data problem, not a month
       const m = r.date_start.slice(0, 7);
       const v = months.get(m) || { n: 0, killed: 0, by: new Map() };
@@ -433,7 +434,8 @@
     timeline.appendChild(svg);
     document.getElementById("timeline-note").textContent = "incidents per month (tallest: " + max.toLocaleString("en") + "), " + all[0] + " to " + all[all.length - 1] +
       (outside ? "; " + outside + " dated before " + lo + " or after " + hi + " (data problems) not plotted" : "") +
-      (undated ? "; " + undated + " undated (no report gives a date) not plotted" : "");
+      (undated ? "; " + undated + " undated (no report gives a date) not plotted" : "") +
+      (byReport ? "; " + byReport + " dated by their reports' publication (their text gives no date)" : "");
   }
 
   // ---------------------------------------------------------------- the list
