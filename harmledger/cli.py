@@ -450,10 +450,12 @@ def ingest_cmd(paths: tuple[str, ...], db: str | None, published: str | None, wi
     _report_dropped(dropped)
     if published:  # a page stored before without a date takes the one given now, as an audited edit
         before = set(ledger.undated_documents())
-        for doc in dict.fromkeys(d for d in seen if d in before):
-            ledger.set_published(doc, published, actor=os.environ.get("USER"))
-            click.echo(f"harmledger: {doc[:12]}… (stored before, undated) now published {published} "
-                       "(an audited set-published event)", err=True)
+        dated = list(dict.fromkeys(d for d in seen if d in before))
+        if dated:
+            ledger.set_published_all(dated, published, actor=os.environ.get("USER"))
+            for doc in dated:
+                click.echo(f"harmledger: {doc[:12]}… (stored before, undated) now published {published} "
+                           "(an audited set-published event)", err=True)
     res = ledger.resolve(window_days=window_days)
     undated = len(ledger.undated_documents())
     if undated:

@@ -705,23 +705,32 @@ class Ledger:
         ``set-published`` event naming the date it replaces, and re-resolve, in one transaction: the original
         bytes and text are untouched; incidents whose reports' text gives no date take this one (and say so).
         None when the document already has this date (no event); KeyError for a document not stored."""
+        return self.set_published_all([doc], published, actor=actor)[0]
+
+    def set_published_all(self, docs: list[str], published: str, actor: str | None = None) -> list[int | None]:
+        """:meth:`set_published` for several documents in one transaction and one re-resolve (an ingest with
+        ``--published`` over pages stored before without a date); each one's event number, or None."""
         from ..ingest import strict_date
 
         if strict_date(published) is None:
             raise ValueError(f"{published!r} is not a calendar date (YYYY-MM-DD)")
 
-        def tx(conn: Connection) -> int | None:
-            row = conn.execute(select(documents.c.published).where(documents.c.doc == doc)).first()
-            if row is None:
-                raise KeyError(f"no document {doc}")
-            if row.published == published:
-                return None
-            conn.execute(documents.update().where(documents.c.doc == doc).values(published=published))
-            conn.execute(claims.update().where(claims.c.doc == doc).values(published=published))
-            seq = self.append_event(conn, "set-published", doc,
-                                    {"doc": doc, "published": published, "previous": row.published}, actor=actor)
-            self._resolve_tx(conn, None, actor)
-            return seq
+        def tx(conn: Connection) -> list[int | None]:
+            out: list[int | None] = []
+            for doc in docs:
+                row = conn.execute(select(documents.c.published).where(documents.c.doc == doc)).first()
+                if row is None:
+                    raise KeyError(f"no document {doc}")
+                if row.published == published:
+                    out.append(None)
+                    continue
+                conn.execute(documents.update().where(documents.c.doc == doc).values(published=published))
+                conn.execute(claims.update().where(claims.c.doc == doc).values(published=published))
+                out.append(self.append_event(conn, "set-published", doc, {
+                    "doc": doc, "published": published, "previous": row.published}, actor=actor))
+            if any(s is not None for s in out):
+                self._resolve_tx(conn, None, actor)
+            return out
 
         return self.transact(tx)
 
